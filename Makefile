@@ -1,0 +1,53 @@
+# multicloud.listeners: `make demo` and `make test` work on a fresh clone with python3, make and git.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+RUN := source scripts/env.sh &&
+
+.PHONY: help venv demo test units integration sanity lint docs-lint bench emulators clean
+
+help:
+	@echo "make demo   - install into .venv, start the emulators, run the examples, show a --check --diff preview"
+	@echo "make test   - install and run every test and check (units, integration, sanity, ansible-lint, doc lint)"
+	@echo "make units | integration | sanity | lint | docs-lint | bench | emulators | clean"
+
+# The venv is rebuilt only when the requirement files change.
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	@$(RUN) bash scripts/demo.sh
+
+# Every suite is a pytest test (units, one per integration target, sanity, lint, doc lint), run on
+# 3 workers: most of an integration target's time is spent waiting on processes, not on the CPU.
+test: $(STAMP)
+	@$(RUN) python -m pytest -n 3 -p no:cacheprovider tests/unit tests/integration tests/checks
+
+units: $(STAMP)
+	@$(RUN) python -m pytest -n 2 tests/unit
+
+integration: $(STAMP)
+	@$(RUN) python -m pytest -n 3 tests/integration $(if $(TARGET),-k $(TARGET))
+
+sanity: $(STAMP)
+	@$(RUN) bash scripts/sanity.sh
+
+lint: $(STAMP)
+	@$(RUN) ansible-lint --offline --profile production
+
+docs-lint: $(STAMP)
+	@$(RUN) bash scripts/docs.sh lint
+
+emulators: $(STAMP)
+	@$(RUN) python tests/emulator/serve.py --ga-port 4601 --nlb-port 4602
+
+bench: $(STAMP)
+	@$(RUN) bash scripts/bench.sh
+
+clean:
+	rm -rf .cache build tests/output

@@ -1,0 +1,401 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ga_listener
+short_description: Manage AWS Global Accelerator listeners
+version_added: 0.1.0
+description:
+  - Create, update and delete the listeners of an AWS Global Accelerator standard accelerator.
+  - The task reads the accelerator's listeners, compares them with what it asks for and writes only the difference.
+    Port ranges are compared as sets, so their order never causes a change.
+  - A listener is found by O(listener_arn), or on the accelerator by its protocol and port ranges, so roles reused
+    across environments need no ARNs.
+  - Check mode makes no write call. It predicts the listener and fails the preview when the service would refuse
+    the change (ports used by another listener of the same protocol, the listener quota).
+  - The Global Accelerator control plane lives in C(us-west-2). The client uses that region whatever O(region) says,
+    unless O(endpoint_url) is set.
+author:
+  - multicloud.listeners maintainers
+options:
+  state:
+    description:
+      - V(present) creates or updates the listener, V(absent) deletes it.
+      - With V(absent) and no O(listener_arn), only a listener with the same protocol and the same set of port ranges
+        is deleted.
+    type: str
+    choices: [present, absent]
+    default: present
+  listener_arn:
+    description:
+      - The ARN of an existing listener.
+      - Needed to change a listener's protocol, or when several listeners of the protocol overlap the desired ports.
+    type: str
+  accelerator_arn:
+    description:
+      - The ARN of the accelerator. Mutually exclusive with O(accelerator_name).
+      - One of O(accelerator_arn), O(accelerator_name) or O(listener_arn) is required.
+    type: str
+  accelerator_name:
+    description:
+      - The name of the accelerator, resolved with ListAccelerators. No accelerator or several with that name fail
+        the task.
+    type: str
+  protocol:
+    description:
+      - The listener's protocol. Required unless O(listener_arn) is given.
+      - A TCP and a UDP listener may use the same ports, so a listener of the other protocol is never changed in
+        place; changing the protocol needs O(listener_arn).
+    type: str
+    choices: [TCP, UDP]
+  port_ranges:
+    description:
+      - The ports the listener accepts, 1 to 10 ranges that do not overlap. Required unless O(listener_arn) is given.
+      - When no listener with this exact set exists, the single listener of O(protocol) whose ports overlap these is
+        updated in place (this is how ports are changed); with none, a listener is created.
+    type: list
+    elements: dict
+    suboptions:
+      from_port:
+        description: The first port of the range, 1-65535.
+        type: int
+        required: true
+      to_port:
+        description: The last port of the range, 1-65535. Defaults to O(port_ranges[].from_port).
+        type: int
+  client_affinity:
+    description:
+      - V(SOURCE_IP) sends a client to the same endpoint for every connection; V(NONE) does not.
+      - When omitted, an existing listener keeps its value and a new one gets V(NONE).
+    type: str
+    choices: [NONE, SOURCE_IP]
+  idempotency_token:
+    description:
+      - The token that makes a create request idempotent on the service side.
+      - When omitted, a token is derived from the accelerator, the desired listener and the listeners the
+        accelerator already has, so a create retried after a timeout never creates a second listener.
+    type: str
+  force:
+    description:
+      - With O(state=absent), delete the listener's endpoint groups first.
+      - Without it, deleting a listener that still has endpoint groups fails and names them.
+    type: bool
+    default: false
+  wait:
+    description: After a change, wait until the accelerator's status is C(DEPLOYED).
+    type: bool
+    default: true
+  wait_timeout:
+    description: How many seconds to wait for C(DEPLOYED).
+    type: int
+    default: 600
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    support: full
+    description: Makes no write call; returns the predicted listener and fails when the service would refuse the change.
+  diff_mode:
+    support: full
+    description: Returns the listener before and after.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing and makes only read calls.
+notes:
+  - Module defaults for this module and amazon.aws's can be set together with the group
+    C(group/multicloud.listeners.aws).
+"""
+
+EXAMPLES = r"""
+- name: Preview and apply listeners with shared credentials
+  module_defaults:
+    group/multicloud.listeners.aws:
+      region: us-west-2
+  block:
+    - name: A TCP listener for HTTP and HTTPS, found by its ports on a named accelerator
+      multicloud.listeners.ga_listener:
+        accelerator_name: web-accelerator
+        protocol: TCP
+        port_ranges:
+          - from_port: 80
+          - from_port: 443
+        client_affinity: SOURCE_IP
+      register: web
+
+    - name: The UDP listener on the same ports (a TCP and a UDP listener may share ports)
+      multicloud.listeners.ga_listener:
+        accelerator_arn: "{{ web.listener.accelerator_arn }}"
+        protocol: UDP
+        port_ranges:
+          - from_port: 443
+
+- name: Move the TCP listener from 443 to 8443 (the overlapping listener is updated in place)
+  multicloud.listeners.ga_listener:
+    accelerator_name: web-accelerator
+    protocol: TCP
+    port_ranges:
+      - from_port: 80
+      - from_port: 8443
+  check_mode: true
+  diff: true
+
+- name: Change a listener's protocol, which needs its ARN
+  multicloud.listeners.ga_listener:
+    listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+    protocol: UDP
+
+- name: Delete a listener and its endpoint groups
+  multicloud.listeners.ga_listener:
+    accelerator_name: web-accelerator
+    protocol: TCP
+    port_ranges:
+      - from_port: 80
+      - from_port: 8443
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+listener:
+  description: The listener after the task (predicted in check mode), C({}) once absent.
+  returned: always
+  type: dict
+  contains:
+    listener_arn:
+      description: The listener's ARN; null for a listener predicted in check mode and not created yet.
+      type: str
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+    accelerator_arn:
+      description: The ARN of the listener's accelerator.
+      type: str
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+    protocol:
+      description: The listener's protocol.
+      type: str
+      sample: TCP
+    port_ranges:
+      description: The listener's port ranges, sorted.
+      type: list
+      elements: dict
+      sample: [{"from_port": 80, "to_port": 80}, {"from_port": 443, "to_port": 443}]
+      contains:
+        from_port:
+          description: The first port of the range.
+          type: int
+        to_port:
+          description: The last port of the range.
+          type: int
+    client_affinity:
+      description: The listener's client affinity.
+      type: str
+      sample: NONE
+diff:
+  description: The listener before and after, in the shape of RV(listener).
+  returned: in diff mode
+  type: dict
+  contains:
+    before:
+      description: The listener before the task, C({}) when it did not exist.
+      type: dict
+    after:
+      description: The listener after the task, C({}) once deleted.
+      type: dict
+plan:
+  description:
+    - What the task did, or would do in check mode, for the C(multicloud.listeners.plan) callback.
+  returned: always
+  type: dict
+  contains:
+    resource:
+      description: Always C(ga_listener).
+      type: str
+      sample: ga_listener
+    action:
+      description: V(create), V(update), V(delete) or V(none).
+      type: str
+      sample: update
+    id:
+      description: The listener's ARN; null for a listener not created yet.
+      type: str
+    key:
+      description: The listener's natural key, null when no listener is concerned.
+      type: dict
+      contains:
+        accelerator_arn:
+          description: The accelerator's ARN.
+          type: str
+        protocol:
+          description: The listener's protocol.
+          type: str
+        port_ranges:
+          description: The listener's port ranges, sorted.
+          type: list
+          elements: dict
+    changes:
+      description: Each field that differs, with its value before and after.
+      type: dict
+      sample: {"port_ranges": {"before": [{"from_port": 443, "to_port": 443}], "after": [{"from_port": 8443, "to_port": 8443}]}}
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga import WaitTimeout
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import accelerator_arn_of
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import create_request
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import create_token
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import desired_listener
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import find_listener
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_changes
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_plan
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import predict_rejection
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import update_request
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import validate_options
+
+
+class GAListener:
+    """One ga_listener task: read the accelerator's listeners, compare, write only the difference."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        try:
+            self.desired = validate_options(self.params)
+        except ListenerInputError as e:
+            module.fail_json(msg=str(e))
+        self.api = GlobalAccelerator(module)
+        self.result = {"changed": False, "listener": {}}
+
+    @staticmethod
+    def define_module():
+        return AnsibleAWSModule(
+            argument_spec=dict(
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+                listener_arn=dict(type="str"),
+                accelerator_arn=dict(type="str"),
+                accelerator_name=dict(type="str"),
+                protocol=dict(type="str", choices=["TCP", "UDP"]),
+                port_ranges=dict(type="list", elements="dict", options=dict(
+                    from_port=dict(type="int", required=True),
+                    to_port=dict(type="int"),
+                )),
+                client_affinity=dict(type="str", choices=["NONE", "SOURCE_IP"]),
+                idempotency_token=dict(type="str", no_log=False),
+                force=dict(type="bool", default=False),
+                wait=dict(type="bool", default=True),
+                wait_timeout=dict(type="int", default=600),
+            ),
+            mutually_exclusive=[("accelerator_arn", "accelerator_name")],
+            required_one_of=[("listener_arn", "accelerator_arn", "accelerator_name")],
+            supports_check_mode=True,
+        )
+
+    # --- reading ------------------------------------------------------------------------
+    def _accelerator_arn(self):
+        if self.params["listener_arn"]:
+            return accelerator_arn_of(self.params["listener_arn"])
+        if self.params["accelerator_arn"]:
+            return self.params["accelerator_arn"]
+        return self.api.accelerator_arn_by_name(self.params["accelerator_name"])
+
+    def _current(self, listeners):
+        """The existing listener the task means, or None."""
+        if self.params["listener_arn"]:
+            return next((item for item in listeners if item["listener_arn"] == self.params["listener_arn"]), None)
+        try:
+            listener, how = find_listener(listeners, self.desired["protocol"], self.desired["port_ranges"])
+        except ListenerMatchError as e:
+            self.module.fail_json(msg=str(e))
+        if self.params["state"] == "absent" and how != "exact":
+            return None  # absent without an ARN deletes only an exact match
+        return listener
+
+    # --- the two states -----------------------------------------------------------------
+    def present(self):
+        accelerator_arn = self._accelerator_arn()
+        listeners = self.api.listeners(accelerator_arn)
+        current = self._current(listeners)
+        if current is None and self.params["listener_arn"]:
+            self.module.fail_json(msg="listener_arn: %s was not found on accelerator %s; allowed: an existing listener, "
+                                      "or omit listener_arn to create one" % (self.params["listener_arn"], accelerator_arn))
+        after = desired_listener(current, self.desired, accelerator_arn)
+        changes = listener_changes(current, after)
+        action = "create" if current is None else ("update" if changes else "none")
+        if action != "none":
+            rejection = predict_rejection(listeners, after)
+            if rejection:
+                self._finish(action, current, after, failed_msg=rejection)
+            if not self.module.check_mode:
+                after = self._write(action, after, changes, listeners)
+        self._finish(action, current, after)
+
+    def absent(self):
+        listener_arn = self.params["listener_arn"]
+        listeners = self.api.listeners(self._accelerator_arn(), missing_ok=bool(listener_arn))
+        current = self._current(listeners or [])
+        if current is None:
+            self._finish("none", None, None)
+        groups = self.api.endpoint_group_arns(current["listener_arn"])
+        if groups and not self.params["force"]:
+            self._finish("delete", current, None, failed_msg=(
+                "listener %s still has endpoint groups (%s); set force: true to delete them with the listener"
+                % (current["listener_arn"], ", ".join(groups))))
+        if not self.module.check_mode:
+            self.api.delete_listener(current["listener_arn"], groups)
+            self._wait(current["accelerator_arn"], "listener %s was deleted" % current["listener_arn"])
+        self._finish("delete", current, None)
+
+    # --- writing ------------------------------------------------------------------------
+    def _write(self, action, after, changes, listeners):
+        if action == "create":
+            token = self.params["idempotency_token"] or create_token(after["accelerator_arn"], after, listeners)
+            written = self.api.create_listener(create_request(after, token))
+        else:
+            written = self.api.update_listener(update_request(after["listener_arn"], changes))
+        self._wait(written["accelerator_arn"], "listener %s was %sd" % (written["listener_arn"], action), written)
+        return written
+
+    def _wait(self, accelerator_arn, accepted, listener=None):
+        """Wait for DEPLOYED; a timeout fails the task but still reports the accepted change."""
+        if not self.params["wait"]:
+            return
+        try:
+            self.api.wait_deployed(accelerator_arn, self.params["wait_timeout"])
+        except WaitTimeout as e:
+            self.module.fail_json(msg="The change was accepted (%s), but %s" % (accepted, e), changed=True,
+                                  listener=listener or {})
+
+    def _finish(self, action, current, after, failed_msg=None):
+        self.result["changed"] = action != "none"
+        self.result["listener"] = after or {}
+        self.result["plan"] = listener_plan(action, current, after)
+        if self.module._diff:
+            self.result["diff"] = {"before": current or {}, "after": after or {}}
+        if failed_msg:
+            self.result["changed"] = False
+            self.module.fail_json(msg=failed_msg, **self.result)
+        self.module.exit_json(**self.result)
+
+
+def main():
+    module = GAListener.define_module()
+    listener = GAListener(module)
+    if module.params["state"] == "present":
+        listener.present()
+    else:
+        listener.absent()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ga_listener and ga_listener_info against botocore's Stubber, which checks every request
+against the service model; the queue of stubbed responses is the exact list of calls allowed."""
+
+import json
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.multicloud.listeners.plugins.module_utils import _ga
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import create_token
+from ansible_collections.multicloud.listeners.plugins.modules import ga_listener, ga_listener_info
+
+ACC = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefab"
+L1 = ACC + "/listener/aaaa0001"
+L2 = ACC + "/listener/aaaa0002"
+EG = L1 + "/endpoint-group/0123456789ab"
+CREDS = {"access_key": "AKIAEXAMPLE", "secret_key": "secret-example", "region": "eu-west-1"}
+
+
+@pytest.fixture
+def stub(monkeypatch):
+    client = boto3.client("globalaccelerator", region_name="us-west-2", aws_access_key_id="x", aws_secret_access_key="y")
+    regions = []
+
+    def fake_client(self, service, retry_decorator=None, **extra):
+        regions.append(extra.get("region"))
+        return RetryingBotoClientWrapper(client, retry_decorator)
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    monkeypatch.setattr(_ga.time, "sleep", lambda seconds: None)
+    with Stubber(client) as stubber:
+        stubber.regions = regions
+        yield stubber
+        stubber.assert_no_pending_responses()
+
+
+def run(module, capsys, check_mode=False, diff=False, **args):
+    args = dict(CREDS, **args)
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            module.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def api_listener(arn, protocol, *ports, affinity="NONE"):
+    return {"ListenerArn": arn, "Protocol": protocol, "ClientAffinity": affinity,
+            "PortRanges": [{"FromPort": p, "ToPort": p} for p in ports]}
+
+
+def listed(stub, *listeners, next_token=None, token_in=None):
+    params = {"AcceleratorArn": ACC, "MaxResults": 100}
+    if token_in:
+        params["NextToken"] = token_in
+    response = {"Listeners": list(listeners)}
+    if next_token:
+        response["NextToken"] = next_token
+    stub.add_response("list_listeners", response, params)
+
+
+def accelerator_status(stub, *statuses):
+    for status in statuses:
+        stub.add_response("describe_accelerator", {"Accelerator": {"AcceleratorArn": ACC, "Status": status}},
+                          {"AcceleratorArn": ACC})
+
+
+def test_no_change_reads_one_page_and_uses_us_west_2(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 443, 80))
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP",
+                 port_ranges=[{"from_port": 80}, {"from_port": 443}])
+    assert result["changed"] is False
+    assert result["listener"]["port_ranges"] == [{"from_port": 80, "to_port": 80}, {"from_port": 443, "to_port": 443}]
+    assert result["plan"]["action"] == "none"
+    assert stub.regions == ["us-west-2"]
+
+
+def test_create_sends_derived_token_and_waits(stub, capsys):
+    listed(stub, api_listener(L2, "UDP", 53))
+    desired = {"listener_arn": None, "accelerator_arn": ACC, "protocol": "TCP",
+               "port_ranges": [{"from_port": 80, "to_port": 80}], "client_affinity": "NONE"}
+    existing = [{"listener_arn": L2}]
+    stub.add_response("create_listener", {"Listener": api_listener(L1, "TCP", 80)}, {
+        "AcceleratorArn": ACC, "PortRanges": [{"FromPort": 80, "ToPort": 80}], "Protocol": "TCP",
+        "ClientAffinity": "NONE", "IdempotencyToken": create_token(ACC, desired, existing)})
+    accelerator_status(stub, "IN_PROGRESS", "IN_PROGRESS", "DEPLOYED")
+    result = run(ga_listener, capsys, diff=True, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["changed"] is True
+    assert result["listener"]["listener_arn"] == L1
+    assert result["diff"] == {"before": {}, "after": result["listener"]}
+    assert result["plan"]["action"] == "create"
+
+
+def test_check_mode_create_makes_no_write(stub, capsys):
+    listed(stub)
+    result = run(ga_listener, capsys, check_mode=True, accelerator_arn=ACC, protocol="UDP",
+                 port_ranges=[{"from_port": 53}])
+    assert result["changed"] is True
+    assert result["listener"] == {"listener_arn": None, "accelerator_arn": ACC, "protocol": "UDP",
+                                  "port_ranges": [{"from_port": 53, "to_port": 53}], "client_affinity": "NONE"}
+
+
+def test_overlapping_listener_is_updated_in_place_with_only_the_ports(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80, 443, affinity="SOURCE_IP"), api_listener(L2, "UDP", 443))
+    stub.add_response("update_listener", {"Listener": api_listener(L1, "TCP", 80, 8443, affinity="SOURCE_IP")},
+                      {"ListenerArn": L1, "PortRanges": [{"FromPort": 80, "ToPort": 80}, {"FromPort": 8443, "ToPort": 8443}]})
+    result = run(ga_listener, capsys, diff=True, wait=False, accelerator_arn=ACC, protocol="TCP",
+                 port_ranges=[{"from_port": 8443}, {"from_port": 80}])
+    assert result["changed"] is True
+    assert result["diff"]["before"]["port_ranges"][1] == {"from_port": 443, "to_port": 443}
+    assert result["diff"]["after"]["port_ranges"][1] == {"from_port": 8443, "to_port": 8443}
+    assert result["listener"]["client_affinity"] == "SOURCE_IP"
+    assert list(result["plan"]["changes"]) == ["port_ranges"]
+
+
+def test_predicted_overlap_fails_before_any_write(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80), api_listener(L2, "TCP", 443))
+    result = run(ga_listener, capsys, listener_arn=L1, port_ranges=[{"from_port": 80}, {"from_port": 443}])
+    assert result["failed"] is True
+    assert "InvalidPortRangeException" in result["msg"] and L2 in result["msg"]
+
+
+def test_by_name_reads_every_page(stub, capsys):
+    stub.add_response("list_accelerators", {"Accelerators": [{"AcceleratorArn": "arn:other", "Name": "a"}],
+                                            "NextToken": "t1"}, {"MaxResults": 100})
+    stub.add_response("list_accelerators", {"Accelerators": [{"AcceleratorArn": ACC, "Name": "web"}]},
+                      {"MaxResults": 100, "NextToken": "t1"})
+    listed(stub, api_listener(L2, "UDP", 53), next_token="p2")
+    listed(stub, api_listener(L1, "TCP", 80), token_in="p2")
+    result = run(ga_listener_info, capsys, accelerator_name="web")
+    assert [item["listener_arn"] for item in result["listeners"]] == [L1, L2]
+
+
+def test_absent_with_endpoint_groups_needs_force(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": [{"EndpointGroupArn": EG}]},
+                      {"ListenerArn": L1, "MaxResults": 100})
+    result = run(ga_listener, capsys, state="absent", accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True
+    assert result["msg"] == "listener %s still has endpoint groups (%s); set force: true to delete them with the listener" % (L1, EG)
+
+
+def test_absent_force_deletes_groups_then_listener(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": [{"EndpointGroupArn": EG}]},
+                      {"ListenerArn": L1, "MaxResults": 100})
+    stub.add_response("delete_endpoint_group", {}, {"EndpointGroupArn": EG})
+    stub.add_response("delete_listener", {}, {"ListenerArn": L1})
+    accelerator_status(stub, "DEPLOYED")
+    result = run(ga_listener, capsys, state="absent", force=True, listener_arn=L1)
+    assert result["changed"] is True and result["listener"] == {}
+    assert result["plan"]["action"] == "delete"
+
+
+def test_absent_by_arn_on_missing_accelerator_is_unchanged(stub, capsys):
+    stub.add_client_error("list_listeners", "AcceleratorNotFoundException", http_status_code=400)
+    result = run(ga_listener, capsys, state="absent", listener_arn=L1)
+    assert result["changed"] is False
+
+
+def test_api_error_names_the_code(stub, capsys):
+    listed(stub)
+    stub.add_client_error("create_listener", "AccessDeniedException", "not allowed", http_status_code=400,
+                          expected_params={"AcceleratorArn": ACC, "PortRanges": ANY, "Protocol": "TCP",
+                                           "ClientAffinity": "NONE", "IdempotencyToken": ANY})
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True
+    assert "AccessDeniedException" in result["msg"]
+
+
+def test_wait_timeout_reports_the_accepted_change(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("update_listener", {"Listener": api_listener(L1, "TCP", 80, affinity="SOURCE_IP")},
+                      {"ListenerArn": L1, "ClientAffinity": "SOURCE_IP"})
+    accelerator_status(stub, "IN_PROGRESS")
+    result = run(ga_listener, capsys, wait_timeout=0, listener_arn=L1, client_affinity="SOURCE_IP")
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("The change was accepted (listener %s was updated), but accelerator" % L1)
+    assert result["msg"].endswith("last status: IN_PROGRESS")
+    assert result["listener"]["client_affinity"] == "SOURCE_IP"
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"accelerator_arn": ACC, "protocol": "TCP", "port_ranges": [{"from_port": 70000}]},
+     "port_ranges[0].from_port: 70000 is not a valid port; allowed: an integer from 1 to 65535"),
+    ({"accelerator_arn": ACC, "protocol": "HTTP", "port_ranges": [{"from_port": 80}]},
+     "value of protocol must be one of: TCP, UDP, got: HTTP"),
+    ({"listener_arn": "arn:nope"},
+     "listener_arn: 'arn:nope' is not a Global Accelerator listener ARN; allowed: "
+     "arn:aws:globalaccelerator::<account id>:accelerator/<id>/listener/<id>"),
+])
+def test_bad_input_fails_without_calls(stub, capsys, args, message):
+    result = run(ga_listener, capsys, **args)
+    assert result["failed"] is True
+    assert result["msg"] == message
