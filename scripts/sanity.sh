@@ -19,4 +19,5 @@ export HOME="$ROOT/.cache/home"
 mkdir -p "$HOME/.ansible/test/cache"
 cp tests/sanity/get_pip_offline.py "$HOME/.ansible/test/cache/get_pip_24_2.py"
 cd "$dest"
+[ -d .git ] || git init -q  # its own repo: otherwise ansible-test asks the clone's git, which ignores .cache/
 exec ansible-test sanity --python 3.11 --local --color no "$@"

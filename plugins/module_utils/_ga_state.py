@@ -244,12 +244,18 @@ def predict_rejection(listeners, after, quota=LISTENER_QUOTA):
     return None
 
 
-def create_token(accelerator_arn, listener, listeners):
+TOKEN_WINDOW_SECONDS = 600
+
+
+def create_token(accelerator_arn, listener, listeners, now):
     """A deterministic IdempotencyToken for creating ``listener``.
 
-    Derived from the accelerator, the desired listener and the listeners the accelerator
-    holds now, so every retry of one task (and a rerun that sees the same state) sends the
-    same token and the service never creates a second listener.
+    Derived from the accelerator, the desired listener, the listeners the accelerator holds
+    now and the 10-minute window ``now`` (epoch seconds) falls in.  Every retry within one task
+    sends the same token (it is computed once), and so does a rerun that sees the same state
+    soon after, so the service never creates a second listener.  The window keeps a listener
+    deleted and later created again with the same ports from being answered with the deleted
+    one, which is what a token reused for the same request returns.
     """
     return derive_token("ga_listener", {
         "accelerator": accelerator_arn,
@@ -257,6 +263,7 @@ def create_token(accelerator_arn, listener, listeners):
         "port_ranges": listener["port_ranges"],
         "client_affinity": listener["client_affinity"],
         "existing": sorted(item["listener_arn"] for item in listeners),
+        "window": int(now // TOKEN_WINDOW_SECONDS),
     })
 
 

@@ -23,7 +23,7 @@ description:
   - The Global Accelerator control plane lives in C(us-west-2). The client uses that region whatever O(region) says,
     unless O(endpoint_url) is set.
 author:
-  - multicloud.listeners maintainers
+  - multicloud.listeners maintainers (@multicloud)
 options:
   state:
     description:
@@ -246,6 +246,8 @@ plan:
       sample: {"port_ranges": {"before": [{"from_port": 443, "to_port": 443}], "after": [{"from_port": 8443, "to_port": 8443}]}}
 """
 
+import time
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
@@ -359,7 +361,7 @@ class GAListener:
     # --- writing ------------------------------------------------------------------------
     def _write(self, action, after, changes, listeners):
         if action == "create":
-            token = self.params["idempotency_token"] or create_token(after["accelerator_arn"], after, listeners)
+            token = self.params["idempotency_token"] or create_token(after["accelerator_arn"], after, listeners, time.time())
             written = self.api.create_listener(create_request(after, token))
         else:
             written = self.api.update_listener(update_request(after["listener_arn"], changes))

@@ -16,7 +16,7 @@ description:
   - Lists the listeners of an accelerator (all pages), or returns one listener by its ARN.
   - Listeners come back in the shape that M(multicloud.listeners.ga_listener) returns, port ranges sorted.
 author:
-  - multicloud.listeners maintainers
+  - multicloud.listeners maintainers (@multicloud)
 options:
   listener_arn:
     description: The ARN of one listener.

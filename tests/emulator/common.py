@@ -174,6 +174,8 @@ def _make_handler(service):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "multicloud-emulator"
+        # headers and body are two writes; without TCP_NODELAY each keep-alive answer waits ~40 ms (delayed ACK)
+        disable_nagle_algorithm = True
 
         def log_message(self, format, *args):  # pylint: disable=redefined-builtin
             return  # quiet: the call log is the record

@@ -168,12 +168,14 @@ def test_predict_rejection_accepts(after, existing):
 
 def test_create_token_is_deterministic_and_sensitive():
     new = dict(listener("x", "TCP", rng(80)), listener_arn=None)
-    first = ga.create_token(ACC, new, [UDP_WEB])
-    assert first == ga.create_token(ACC, dict(new), [dict(UDP_WEB)])
+    now = 1_700_000_000
+    first = ga.create_token(ACC, new, [UDP_WEB], now)
+    assert first == ga.create_token(ACC, dict(new), [dict(UDP_WEB)], now + 100)  # same window
     assert len(first) == 32
-    assert first != ga.create_token(ACC, dict(new, port_ranges=[rng(81)]), [UDP_WEB])
-    assert first != ga.create_token(OTHER_ACC, new, [UDP_WEB])
-    assert first != ga.create_token(ACC, new, [UDP_WEB, TCP_ALT])
+    assert first != ga.create_token(ACC, dict(new, port_ranges=[rng(81)]), [UDP_WEB], now)
+    assert first != ga.create_token(OTHER_ACC, new, [UDP_WEB], now)
+    assert first != ga.create_token(ACC, new, [UDP_WEB, TCP_ALT], now)
+    assert first != ga.create_token(ACC, new, [UDP_WEB], now + ga.TOKEN_WINDOW_SECONDS)
 
 
 def test_listener_plan_records_actions():

@@ -21,6 +21,7 @@ ACC = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-ab
 L1 = ACC + "/listener/aaaa0001"
 L2 = ACC + "/listener/aaaa0002"
 EG = L1 + "/endpoint-group/0123456789ab"
+NOW = 1_700_000_000
 CREDS = {"access_key": "AKIAEXAMPLE", "secret_key": "secret-example", "region": "eu-west-1"}
 
 
@@ -35,6 +36,7 @@ def stub(monkeypatch):
 
     monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
     monkeypatch.setattr(_ga.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(ga_listener.time, "time", lambda: NOW)
     with Stubber(client) as stubber:
         stubber.regions = regions
         yield stubber
@@ -91,7 +93,7 @@ def test_create_sends_derived_token_and_waits(stub, capsys):
     existing = [{"listener_arn": L2}]
     stub.add_response("create_listener", {"Listener": api_listener(L1, "TCP", 80)}, {
         "AcceleratorArn": ACC, "PortRanges": [{"FromPort": 80, "ToPort": 80}], "Protocol": "TCP",
-        "ClientAffinity": "NONE", "IdempotencyToken": create_token(ACC, desired, existing)})
+        "ClientAffinity": "NONE", "IdempotencyToken": create_token(ACC, desired, existing, NOW)})
     accelerator_status(stub, "IN_PROGRESS", "IN_PROGRESS", "DEPLOYED")
     result = run(ga_listener, capsys, diff=True, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
     assert result["changed"] is True
