@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The AWS Global Accelerator edge: every GA API call of the collection goes through here.
 
-One retry policy (``GA_RETRY``), one error handler (``GlobalAccelerator.call``) and the
+One retry policy (``RetryPolicy``), one error handler (``GlobalAccelerator.call``) and the
 DEPLOYED waiter botocore does not have.  The listener logic itself lives in _ga_state.
 """
 
@@ -11,10 +11,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import time
 
 try:
     import botocore
+    import botocore.config
 except ImportError:
     pass  # AnsibleAWSModule reports the missing library
 
@@ -25,39 +27,86 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 
 GA_CONTROL_PLANE_REGION = "us-west-2"
 PAGE_SIZE = 100  # the API's maximum: a no-op task on an accelerator reads one page
-# botocore retries throttling and 5xx itself a few times; this policy adds GA's own codes and a
-# longer, jittered horizon on top (bounded: 8 attempts, at most ~60 s of sleeping).
-GA_RETRY = AWSRetry.jittered_backoff(
-    retries=8, delay=1, backoff=2.0, max_delay=15,
-    catch_extra_error_codes=["ThrottlingException", "InternalServiceErrorException"],
-)
 
 
 class WaitTimeout(Exception):
     """The accelerator did not reach DEPLOYED within the timeout."""
 
 
+class RetryPolicy:
+    """Jittered exponential backoff, bounded in attempts and in total time.
+
+    botocore's own retries are switched off for this client (its ``aws_config`` may turn them
+    back on), so this is the one place that decides what is retried: throttling and transient
+    server errors (amazon.aws's AWSRetry codes plus GA's own), HTTP 5xx, and transport failures
+    (a refused or dropped connection, a read that timed out).  Writes are safe to retry: a create
+    resends the same IdempotencyToken, an update the same values, and a delete whose first answer
+    was lost is recognised by its not-found answer.
+    """
+
+    extra_codes = ("ThrottlingException", "InternalServiceErrorException", "ServiceUnavailableException")
+
+    def __init__(self, attempts=6, base_delay=0.5, max_delay=8.0, budget=60.0):
+        self.attempts = attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.budget = budget
+
+    def reason(self, error):
+        """A short label for a retryable error, or None when it must not be retried."""
+        if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)):
+            return type(error).__name__
+        if isinstance(error, botocore.exceptions.ClientError):
+            code = error.response.get("Error", {}).get("Code")
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            if AWSRetry.found(code, self.extra_codes) or status >= 500:
+                return code or "HTTP %d" % status
+        return None
+
+    def delay(self, attempt):
+        """Full jitter: a random pause up to base * 2^(attempt-1), capped."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
+
+
 class GlobalAccelerator:
     """A thin wrapper around the boto3 ``globalaccelerator`` client for one module run."""
 
-    def __init__(self, module):
+    def __init__(self, module, retry=None):
         self.module = module
+        self.retry = retry or RetryPolicy()
         region = GA_CONTROL_PLANE_REGION
         if module.params.get("endpoint_url") and module.region:
             region = module.region  # a custom endpoint (emulator, partition) signs for the user's region
-        self.client = module.client("globalaccelerator", retry_decorator=GA_RETRY, region=region)
+        no_sdk_retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
+        self.client = module.client("globalaccelerator", region=region, config=no_sdk_retries)
 
-    def call(self, operation, failure, not_found=None, **params):
-        """Run one API call with retries; a failure ends the task through fail_json_aws.
+    def call(self, operation, failure, not_found=None, gone_on_retry=None, **params):
+        """Run one API call under the retry policy; a failure ends the task through fail_json_aws.
 
-        With ``not_found`` (an error code), that error returns None instead of failing.
+        With ``not_found`` (an error code), that error returns None instead of failing.  With
+        ``gone_on_retry``, that error on a retried call returns ``{}`` (the first attempt worked
+        but its answer was lost).
         """
-        try:
-            return getattr(self.client, operation)(aws_retry=True, **params)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-            if not_found and isinstance(e, is_boto3_error_code(not_found, e)):
-                return None
-            self.module.fail_json_aws(e, msg=failure)
+        started = time.monotonic()
+        retried = []
+        while True:
+            try:
+                return getattr(self.client, operation)(**params)
+            except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+                if not_found and isinstance(e, is_boto3_error_code(not_found, e)):
+                    return None
+                if gone_on_retry and retried and isinstance(e, is_boto3_error_code(gone_on_retry, e)):
+                    return {}
+                reason = self.retry.reason(e)
+                pause = self.retry.delay(len(retried) + 1)
+                elapsed = time.monotonic() - started
+                if reason is None or len(retried) + 1 >= self.retry.attempts or elapsed + pause > self.retry.budget:
+                    if retried:
+                        failure = "%s (gave up after %d attempts in %.1f s; retried on: %s)" % (
+                            failure, len(retried) + 1, elapsed, ", ".join(sorted(set(retried + [reason or "?"]))))
+                    self.module.fail_json_aws(e, msg=failure, retries=len(retried))
+                retried.append(reason)
+                time.sleep(pause)
 
     def paginate(self, operation, key, failure, not_found=None, **params):
         """All items of a list call (each page retried on its own); None when ``not_found`` was answered."""
@@ -112,8 +161,10 @@ class GlobalAccelerator:
 
     def delete_listener(self, listener_arn, endpoint_group_arns=()):
         for group_arn in endpoint_group_arns:
-            self.call("delete_endpoint_group", "Failed to delete endpoint group %s" % group_arn, EndpointGroupArn=group_arn)
-        self.call("delete_listener", "Failed to delete listener %s" % listener_arn, ListenerArn=listener_arn)
+            self.call("delete_endpoint_group", "Failed to delete endpoint group %s" % group_arn,
+                      gone_on_retry="EndpointGroupNotFoundException", EndpointGroupArn=group_arn)
+        self.call("delete_listener", "Failed to delete listener %s" % listener_arn,
+                  gone_on_retry="ListenerNotFoundException", ListenerArn=listener_arn)
 
     # --- waiting -------------------------------------------------------------------------
     def wait_deployed(self, accelerator_arn, timeout, first_delay=0.5, max_delay=10.0):

@@ -12,7 +12,6 @@ from botocore.stub import ANY, Stubber
 
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.multicloud.listeners.plugins.module_utils import _ga
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import create_token
 from ansible_collections.multicloud.listeners.plugins.modules import ga_listener, ga_listener_info
@@ -30,9 +29,10 @@ def stub(monkeypatch):
     client = boto3.client("globalaccelerator", region_name="us-west-2", aws_access_key_id="x", aws_secret_access_key="y")
     regions = []
 
-    def fake_client(self, service, retry_decorator=None, **extra):
+    def fake_client(self, service, **extra):
         regions.append(extra.get("region"))
-        return RetryingBotoClientWrapper(client, retry_decorator)
+        assert extra["config"].retries == {"mode": "standard", "total_max_attempts": 1}  # one retry policy: ours
+        return client
 
     monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
     monkeypatch.setattr(_ga.time, "sleep", lambda seconds: None)
@@ -204,3 +204,37 @@ def test_bad_input_fails_without_calls(stub, capsys, args, message):
     result = run(ga_listener, capsys, **args)
     assert result["failed"] is True
     assert result["msg"] == message
+
+
+def test_throttling_is_retried_then_succeeds(stub, capsys):
+    stub.add_client_error("list_listeners", "ThrottlingException", "Rate exceeded", http_status_code=400)
+    stub.add_client_error("list_listeners", "InternalServiceErrorException", "oops", http_status_code=500)
+    listed(stub, api_listener(L1, "TCP", 80))
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["changed"] is False
+
+
+def test_retries_are_bounded_and_reported(stub, capsys):
+    for _ in range(6):
+        stub.add_client_error("list_listeners", "ThrottlingException", "Rate exceeded", http_status_code=400)
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True
+    assert "gave up after 6 attempts" in result["msg"]
+    assert "retried on: ThrottlingException" in result["msg"]
+    assert result["retries"] == 5
+
+
+def test_client_errors_are_not_retried(stub, capsys):
+    stub.add_client_error("list_listeners", "AccessDeniedException", "no", http_status_code=400)
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True and result["retries"] == 0
+    assert "AccessDeniedException" in result["msg"]
+
+
+def test_delete_whose_answer_was_lost_counts_as_done(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": []}, {"ListenerArn": L1, "MaxResults": 100})
+    stub.add_client_error("delete_listener", "InternalServiceErrorException", "lost", http_status_code=500)
+    stub.add_client_error("delete_listener", "ListenerNotFoundException", "gone", http_status_code=400)
+    result = run(ga_listener, capsys, state="absent", wait=False, listener_arn=L1)
+    assert result["changed"] is True and result["listener"] == {}
