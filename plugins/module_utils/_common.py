@@ -5,6 +5,7 @@
 
 - ``derive_token``: deterministic idempotency / client tokens.
 - ``field_changes``: the fields that differ between two normalized states.
+- ``is_loopback_host`` / ``plain_http_problem``: the rule for ``http://`` endpoints.
 - ``plan_record``: the structured account of what a task did or would do, which
   every module returns as ``plan`` and the ``multicloud.listeners.plan`` callback
   collects into one summary.
@@ -15,7 +16,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import ipaddress
 import json
+
+from urllib.parse import urlsplit
 
 PLAN_ACTIONS = ("create", "update", "delete", "none")
 
@@ -65,3 +69,33 @@ def plan_record(resource, action, identity, key, changes=None):
         "key": key,
         "changes": changes or {},
     }
+
+
+def is_loopback_host(host):
+    """True for ``localhost``, 127.0.0.0/8 and ``::1``."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(u"%s" % host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_problem(endpoint_url, allow_http):
+    """The rule for plain-HTTP endpoints: allowed for loopback hosts, elsewhere only with an opt-in.
+
+    Returns ``(error, warning)``: an error text when ``endpoint_url`` is ``http://`` to a
+    non-loopback host without ``allow_http``, a warning text when it is allowed by the
+    opt-in, otherwise ``(None, None)``.
+    """
+    if not endpoint_url or not endpoint_url.strip().lower().startswith("http://"):
+        return None, None
+    host = urlsplit(endpoint_url.strip()).hostname
+    if is_loopback_host(host):
+        return None, None
+    if not allow_http:
+        return ("endpoint_url %r uses plain HTTP, which is allowed only for loopback hosts (127.0.0.0/8, localhost, ::1); "
+                "use https:// or set allow_http_endpoint=true." % (endpoint_url,)), None
+    return None, ("endpoint_url %s uses plain HTTP to a non-loopback host: requests and answers travel unencrypted."
+                  % (endpoint_url,))

@@ -23,10 +23,13 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import plain_http_problem
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_from_api
 
 GA_CONTROL_PLANE_REGION = "us-west-2"
 PAGE_SIZE = 100  # the API's maximum: a no-op task on an accelerator reads one page
+# Options every GA module adds to amazon.aws's (documented in the multicloud.listeners.ga fragment)
+GA_ARGUMENT_SPEC = dict(allow_http_endpoint=dict(type="bool", default=False))
 
 
 class WaitTimeout(Exception):
@@ -74,6 +77,11 @@ class GlobalAccelerator:
     def __init__(self, module, retry=None):
         self.module = module
         self.retry = retry or RetryPolicy()
+        error, warning = plain_http_problem(module.params.get("endpoint_url"), module.params.get("allow_http_endpoint"))
+        if error:
+            module.fail_json(msg=error)
+        if warning:
+            module.warn(warning)
         region = GA_CONTROL_PLANE_REGION
         if module.params.get("endpoint_url") and module.region:
             region = module.region  # a custom endpoint (emulator, partition) signs for the user's region

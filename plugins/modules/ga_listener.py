@@ -100,6 +100,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - multicloud.listeners.ga
 attributes:
   check_mode:
     support: full
@@ -250,6 +251,7 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GA_ARGUMENT_SPEC
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import WaitTimeout
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
@@ -297,6 +299,7 @@ class GAListener:
                 force=dict(type="bool", default=False),
                 wait=dict(type="bool", default=True),
                 wait_timeout=dict(type="int", default=600),
+                **GA_ARGUMENT_SPEC
             ),
             mutually_exclusive=[("accelerator_arn", "accelerator_name")],
             required_one_of=[("listener_arn", "accelerator_arn", "accelerator_name")],

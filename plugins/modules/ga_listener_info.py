@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - multicloud.listeners.ga
   - multicloud.listeners.info_attributes
 """
 
@@ -88,6 +89,7 @@ listeners:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GA_ARGUMENT_SPEC
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import accelerator_arn_of
@@ -100,6 +102,7 @@ def main():
             listener_arn=dict(type="str"),
             accelerator_arn=dict(type="str"),
             accelerator_name=dict(type="str"),
+            **GA_ARGUMENT_SPEC
         ),
         mutually_exclusive=[("listener_arn", "accelerator_arn", "accelerator_name")],
         required_one_of=[("listener_arn", "accelerator_arn", "accelerator_name")],

@@ -238,3 +238,18 @@ def test_delete_whose_answer_was_lost_counts_as_done(stub, capsys):
     stub.add_client_error("delete_listener", "ListenerNotFoundException", "gone", http_status_code=400)
     result = run(ga_listener, capsys, state="absent", wait=False, listener_arn=L1)
     assert result["changed"] is True and result["listener"] == {}
+
+
+def test_plain_http_to_a_remote_host_is_refused_before_any_call(stub, capsys):
+    result = run(ga_listener, capsys, endpoint_url="http://10.9.8.7:4601", accelerator_arn=ACC, protocol="TCP",
+                 port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True
+    assert result["msg"].startswith("endpoint_url 'http://10.9.8.7:4601' uses plain HTTP, which is allowed only for loopback")
+
+
+def test_plain_http_opt_in_warns(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    result = run(ga_listener, capsys, endpoint_url="http://10.9.8.7:4601", allow_http_endpoint=True,
+                 accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["changed"] is False
+    assert "plain HTTP to a non-loopback host" in json.dumps(result["warnings"])

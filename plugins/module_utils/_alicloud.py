@@ -1,0 +1,469 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The thin base of the collection's Alibaba Cloud modules.
+
+- ``alicloud_argument_spec``: the common options (credentials, region, endpoint),
+  named as in community.general / alibaba.alicloud, with ``ALICLOUD_*`` and
+  ``ALIBABA_CLOUD_*`` environment fallbacks.
+- ``parse_endpoint_url``: ``endpoint_url`` -> the SDK's ``Config(endpoint, protocol)``.
+- ``AlicloudApiError`` / ``api_error_from_exception``: one shape for every SDK failure.
+- ``RetryPolicy``: the one retry loop (jittered exponential backoff, bounded attempts
+  and time); writes are retried only when they carry a ClientToken.
+- ``AlicloudModule``: ``AnsibleModule`` plus the SDK client factory, ``call`` (every
+  SDK call goes through it), ``fail_api_error`` and ``wait_for_job`` (GetJobStatus).
+
+The SDK is imported only when a client is built (validation failures never pay for
+it), and a missing SDK is reported with ``missing_required_lib``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import random
+import time
+import traceback
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import plain_http_problem
+
+USER_AGENT = "AnsibleCollection/multicloud.listeners"
+SDK_CORE_PACKAGES = "alibabacloud-tea-openapi and alibabacloud-credentials"
+
+RETRYABLE_CODES = frozenset(["SystemBusy", "ServiceUnavailable"])
+RETRYABLE_CODE_PREFIXES = ("Throttling",)
+JOB_SUCCEEDED = "succeeded"
+JOB_FAILED = "failed"
+
+
+def alicloud_argument_spec(product):
+    """The common options of every Alibaba Cloud module of the collection.
+
+    :arg product: the product code (``nlb``), which names the endpoint variable
+        ``ALICLOUD_<PRODUCT>_ENDPOINT_URL``.
+    """
+    return dict(
+        alicloud_access_key=dict(
+            type="str", aliases=["access_key", "access_key_id"], no_log=False,
+            fallback=(env_fallback, ["ALICLOUD_ACCESS_KEY", "ALICLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID"]),
+        ),
+        alicloud_secret_key=dict(
+            type="str", aliases=["secret_key", "secret_access_key"], no_log=True,
+            fallback=(env_fallback, ["ALICLOUD_SECRET_KEY", "ALICLOUD_SECRET_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"]),
+        ),
+        alicloud_security_token=dict(
+            type="str", aliases=["security_token"], no_log=True,
+            fallback=(env_fallback, ["ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"]),
+        ),
+        alicloud_region=dict(
+            type="str", aliases=["region", "region_id"], required=True,
+            fallback=(env_fallback, ["ALICLOUD_REGION", "ALICLOUD_REGION_ID", "ALIBABA_CLOUD_REGION_ID"]),
+        ),
+        profile=dict(type="str", fallback=(env_fallback, ["ALICLOUD_PROFILE"])),
+        shared_credentials_file=dict(type="path", fallback=(env_fallback, ["ALICLOUD_SHARED_CREDENTIALS_FILE"])),
+        alicloud_assume_role_arn=dict(type="str", aliases=["assume_role_arn"], fallback=(env_fallback, ["ALICLOUD_ASSUME_ROLE_ARN"])),
+        alicloud_assume_role_session_name=dict(
+            type="str", aliases=["assume_role_session_name"], fallback=(env_fallback, ["ALICLOUD_ASSUME_ROLE_SESSION_NAME"]),
+        ),
+        ecs_role_name=dict(type="str", aliases=["role_name"], fallback=(env_fallback, ["ALICLOUD_ECS_ROLE_NAME", "ALIBABA_CLOUD_ECS_METADATA"])),
+        endpoint_url=dict(type="str", aliases=["alicloud_endpoint_url"], fallback=(env_fallback, ["ALICLOUD_%s_ENDPOINT_URL" % product.upper()])),
+        allow_http_endpoint=dict(type="bool", default=False),
+        validate_certs=dict(type="bool", default=True),
+    )
+
+
+def check_common_options(params):
+    """Checks of the common options that argument_spec cannot express (empty values count as unset)."""
+    errors = []
+    if not params.get("alicloud_region"):
+        errors.append("alicloud_region is required: set it, or ALICLOUD_REGION or ALIBABA_CLOUD_REGION_ID.")
+    has_key, has_secret = bool(params.get("alicloud_access_key")), bool(params.get("alicloud_secret_key"))
+    if has_key != has_secret:
+        given, missing = ("alicloud_access_key", "alicloud_secret_key") if has_key else ("alicloud_secret_key", "alicloud_access_key")
+        errors.append("alicloud_access_key and alicloud_secret_key go together: %s is set but %s is not." % (given, missing))
+    if params.get("alicloud_security_token") and not (has_key and has_secret):
+        errors.append("alicloud_security_token needs alicloud_access_key and alicloud_secret_key (the temporary keys it belongs to).")
+    return errors
+
+
+# --- endpoint ----------------------------------------------------------------------
+
+
+class EndpointError(ValueError):
+    """``endpoint_url`` is not usable; the message names the option and what is allowed."""
+
+
+def default_endpoint_host(product, region):
+    return "%s.%s.aliyuncs.com" % (product, region)
+
+
+def parse_endpoint_url(endpoint_url, product, region, allow_http=False):
+    """Map ``endpoint_url`` onto the SDK's ``Config(endpoint=..., protocol=...)``.
+
+    Returns ``(endpoint, protocol, warning)``: ``endpoint`` is ``host[:port]``,
+    ``protocol`` ``https`` or ``http``, ``warning`` a text or ``None``.
+    Accepts nothing (``<product>.<region>.aliyuncs.com``), a bare host (HTTPS, e.g. the
+    VPC endpoint ``nlb-vpc.cn-hangzhou.aliyuncs.com``), ``https://host[:port]`` and
+    ``http://host:port``, the last only for loopback hosts unless ``allow_http``.
+    Raises ``EndpointError``.
+    """
+    if endpoint_url is None or not endpoint_url.strip():
+        return default_endpoint_host(product, region), "https", None
+    text = endpoint_url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise EndpointError("endpoint_url %r is not a valid URL; use https://host[:port] or http://127.0.0.1:port." % (endpoint_url,))
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise EndpointError("endpoint_url %r must use https:// (or http:// for a loopback host), got %s://." % (endpoint_url, scheme))
+    if not parts.hostname or parts.username or parts.password or parts.query or parts.fragment or parts.path not in ("", "/"):
+        raise EndpointError("endpoint_url %r must be a scheme, a host and an optional port, with no path, query or credentials." % (endpoint_url,))
+    host = parts.hostname
+    netloc = "[%s]" % host if ":" in host else host
+    if port is not None:
+        netloc = "%s:%d" % (netloc, port)
+    error, warning = plain_http_problem(text, allow_http)
+    if error:
+        raise EndpointError(error)
+    return netloc, scheme, warning
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+class AlicloudApiError(Exception):
+    """One failed SDK call, whatever the SDK raised.
+
+    ``kind`` is ``api`` (the service answered with an error code), ``transport``
+    (no answer: connection refused, reset, timeout), ``credentials`` (no usable
+    credentials) or ``sdk`` (anything else the SDK raised).
+    """
+
+    def __init__(self, message, code=None, request_id=None, status_code=None, kind="api"):
+        super(AlicloudApiError, self).__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.status_code = status_code
+        self.kind = kind
+
+    def to_dict(self):
+        return {"code": self.code, "message": self.message, "request_id": self.request_id}
+
+    def describe(self):
+        text = "%s: %s" % (self.code, self.message) if self.code else self.message
+        if self.request_id:
+            text = "%s (RequestId: %s)" % (text, self.request_id)
+        return text
+
+
+def _clean_api_message(exc):
+    """The service's own ``Message``, without the SDK's ``code: 400, ... request id: ...`` wrapping."""
+    data = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        message = data.get("Message") or data.get("message")
+        if message:
+            return str(message)
+    message = getattr(exc, "message", None) or str(exc)
+    prefix = "code: %s, " % getattr(exc, "status_code", "")
+    if message.startswith(prefix):
+        message = message[len(prefix):]
+    marker = message.rfind(" request id: ")
+    if marker > 0:
+        message = message[:marker]
+    return message
+
+
+def _sdk_exception_classes():
+    """``(api error classes, transport error classes)`` of the installed SDK."""
+    api, transport = [], []
+    try:
+        from alibabacloud_tea_openapi.exceptions import AlibabaCloudException
+        api.append(AlibabaCloudException)
+    except ImportError:
+        pass
+    try:
+        from darabonba.exceptions import UnretryableException as DaraUnretryable
+        transport.append(DaraUnretryable)
+    except ImportError:
+        pass
+    try:
+        from Tea.exceptions import UnretryableException as TeaUnretryable
+        transport.append(TeaUnretryable)
+    except ImportError:
+        pass
+    return tuple(api), tuple(transport)
+
+
+def _is_credentials_error(exc):
+    name = type(exc).__name__
+    return name == "CredentialException" or getattr(exc, "code", None) == "InvalidCredentials"
+
+
+def api_error_from_exception(exc):
+    """Convert whatever an SDK call raised into an ``AlicloudApiError``."""
+    if isinstance(exc, AlicloudApiError):
+        return exc
+    api_classes, transport_classes = _sdk_exception_classes()
+    if api_classes and isinstance(exc, api_classes):
+        request_id = getattr(exc, "request_id", None)
+        if request_id in ("None", ""):
+            request_id = None
+        kind = "credentials" if _is_credentials_error(exc) else "api"
+        return AlicloudApiError(_clean_api_message(exc), code=getattr(exc, "code", None), request_id=request_id,
+                                status_code=getattr(exc, "status_code", None), kind=kind)
+    if transport_classes and isinstance(exc, transport_classes):
+        inner = getattr(exc, "inner_exception", None) or exc
+        if _is_credentials_error(inner):
+            return AlicloudApiError("No usable Alibaba Cloud credentials: %s" % (getattr(inner, "message", None) or inner,), kind="credentials")
+        return AlicloudApiError("The request did not get an answer: %s" % (inner,), kind="transport")
+    if _is_credentials_error(exc):
+        return AlicloudApiError("No usable Alibaba Cloud credentials: %s" % (getattr(exc, "message", None) or exc,), kind="credentials")
+    return AlicloudApiError("%s: %s" % (type(exc).__name__, exc), kind="sdk")
+
+
+def is_retryable(error):
+    """Throttling*, SystemBusy, ServiceUnavailable, HTTP 5xx and transport failures."""
+    if error.kind == "transport":
+        return True
+    if error.kind != "api":
+        return False
+    code = error.code or ""
+    if code in RETRYABLE_CODES or code.startswith(RETRYABLE_CODE_PREFIXES):
+        return True
+    return error.status_code is not None and 500 <= int(error.status_code) < 600
+
+
+# --- retries and polling ----------------------------------------------------------------
+
+
+class RetryPolicy:
+    """Jittered exponential backoff, bounded by attempts and by total time.
+
+    The delay before retry ``n`` (1-based) is drawn from ``[cap / 2, cap]`` with
+    ``cap = min(max_delay, base_delay * 2 ** (n - 1))``.
+    """
+
+    def __init__(self, max_attempts=6, base_delay=0.5, max_delay=10.0, max_seconds=60.0, sleep=None, clock=None, uniform=None):
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.max_seconds = max_seconds
+        self.sleep = sleep  # None: time.sleep, looked up at call time (tests patch it)
+        self.clock = clock  # None: time.monotonic
+        self.uniform = uniform  # None: random.uniform
+        self.retries = 0  # retries made by this policy so far (all calls)
+
+    def delay(self, retry_number):
+        cap = min(self.max_delay, self.base_delay * (2 ** (retry_number - 1)))
+        return (self.uniform or random.uniform)(cap / 2.0, cap)
+
+    def run(self, func, retry_allowed=True):
+        """Call ``func()`` until it succeeds or fails for good; raise ``AlicloudApiError``."""
+        clock = self.clock or time.monotonic
+        started = clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return func()
+            except Exception as exc:  # pylint: disable=broad-except
+                error = api_error_from_exception(exc)
+                if not retry_allowed or not is_retryable(error) or attempt >= self.max_attempts:
+                    raise error
+                pause = self.delay(attempt)
+                if clock() - started + pause > self.max_seconds:
+                    raise error
+                self.retries += 1
+                (self.sleep or time.sleep)(pause)
+
+
+def poll(fetch, is_done, deadline, first_delay=0.5, max_delay=5.0, immediately=False, sleep=None, clock=None):
+    """Call ``fetch()`` until ``is_done(value)`` or the deadline; return ``(done, last value)``.
+
+    Delays double from ``first_delay`` up to ``max_delay`` and never overshoot the deadline;
+    ``immediately`` makes the first call without a delay.
+    """
+    sleep = sleep or time.sleep
+    clock = clock or time.monotonic
+    delay = first_delay
+    value = None
+    if not immediately:
+        sleep(max(0.0, min(delay, deadline - clock())))
+    while True:
+        value = fetch()
+        if is_done(value):
+            return True, value
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return False, value
+        if immediately:
+            immediately = False
+        else:
+            delay = min(max_delay, delay * 2)
+        sleep(min(delay, remaining))
+
+
+# --- the module base ------------------------------------------------------------------------
+
+
+def _ecs_role_provider(providers, role_name):
+    """The ECS RAM role provider, without the background refresh thread a one-shot module does not need."""
+    try:
+        return providers.EcsRamRoleCredentialsProvider(role_name=role_name, async_update_enabled=False)
+    except TypeError:  # alibabacloud-credentials before async_update_enabled
+        return providers.EcsRamRoleCredentialsProvider(role_name=role_name)
+
+
+class AlicloudModule(AnsibleModule):
+    """``AnsibleModule`` with the common Alibaba Cloud options and the SDK plumbing.
+
+    :arg product: the product code (``nlb``): default endpoint ``<product>.<region>.aliyuncs.com``.
+    """
+
+    def __init__(self, product, argument_spec=None, **kwargs):
+        spec = alicloud_argument_spec(product)
+        spec.update(argument_spec or {})
+        super(AlicloudModule, self).__init__(argument_spec=spec, **kwargs)
+        self.product = product
+        self.region = self.params["alicloud_region"]
+        self.retry_policy = RetryPolicy()
+        errors = check_common_options(self.params)
+        if errors:
+            self.fail_json(msg=" ".join(errors))
+        try:
+            self.endpoint, self.protocol, warning = parse_endpoint_url(
+                self.params["endpoint_url"], product, self.region, allow_http=self.params["allow_http_endpoint"])
+        except EndpointError as exc:
+            self.fail_json(msg=str(exc))
+        if warning:
+            self.warn(warning)
+
+    # -- client factory --
+
+    def sdk_client(self, load_client_class, package):
+        """Build an SDK client: ``load_client_class()`` imports and returns the client class.
+
+        :arg package: the PyPI name reported when the import fails.
+        """
+        try:
+            client_class = load_client_class()
+            config = self._sdk_config()
+        except ImportError:
+            self.fail_json(msg=missing_required_lib("%s (and %s)" % (package, SDK_CORE_PACKAGES)), exception=traceback.format_exc())
+            raise  # not reached: fail_json exits
+        try:
+            return client_class(config)
+        except Exception as exc:  # pylint: disable=broad-except
+            error = api_error_from_exception(exc)
+            self.fail_json(msg="Could not set up the Alibaba Cloud %s client: %s" % (self.product.upper(), error.describe()),
+                           error=error.to_dict())
+
+    def runtime_options(self):
+        """The per-call SDK options (``validate_certs=false`` -> ``ignore_ssl``)."""
+        try:
+            from darabonba.runtime import RuntimeOptions
+        except ImportError:
+            from alibabacloud_tea_util.models import RuntimeOptions
+        return RuntimeOptions(ignore_ssl=not self.params["validate_certs"])
+
+    def _sdk_config(self):
+        try:
+            from alibabacloud_tea_openapi.utils_models import Config
+        except ImportError:
+            from alibabacloud_tea_openapi.models import Config
+        params = self.params
+        config = Config(region_id=self.region, endpoint=self.endpoint, protocol=self.protocol, user_agent=USER_AGENT)
+        if params["alicloud_access_key"] and not params["alicloud_assume_role_arn"]:
+            config.access_key_id = params["alicloud_access_key"]
+            config.access_key_secret = params["alicloud_secret_key"]
+            config.security_token = params["alicloud_security_token"]
+        else:
+            config.credential = self._credential_client()
+        return config
+
+    def _credential_client(self):
+        """Credentials through ``alibabacloud-credentials`` (built only when no plain key pair does).
+
+        Source: the given keys, else ``ecs_role_name``, else ``profile`` /
+        ``shared_credentials_file`` (the aliyun CLI's ``config.json``), else the
+        library's default chain (environment, OIDC, CLI profile, credentials file,
+        ECS RAM role, credentials URI).  ``alicloud_assume_role_arn`` assumes that role
+        with the source's credentials.
+        """
+        from alibabacloud_credentials.client import Client as CredentialClient
+        from alibabacloud_credentials import provider as providers
+
+        params = self.params
+        if params["alicloud_access_key"]:
+            if params["alicloud_security_token"]:
+                source = providers.StaticSTSCredentialsProvider(
+                    access_key_id=params["alicloud_access_key"], access_key_secret=params["alicloud_secret_key"],
+                    security_token=params["alicloud_security_token"])
+            else:
+                source = providers.StaticAKCredentialsProvider(
+                    access_key_id=params["alicloud_access_key"], access_key_secret=params["alicloud_secret_key"])
+        elif params["ecs_role_name"]:
+            source = _ecs_role_provider(providers, params["ecs_role_name"])
+        elif params["profile"] or params["shared_credentials_file"]:
+            source = providers.CLIProfileCredentialsProvider(profile_name=params["profile"], profile_file=params["shared_credentials_file"])
+        else:
+            source = providers.DefaultCredentialsProvider()
+        if params["alicloud_assume_role_arn"]:
+            source = providers.RamRoleArnCredentialsProvider(
+                credentials_provider=source, role_arn=params["alicloud_assume_role_arn"],
+                role_session_name=params["alicloud_assume_role_session_name"] or "ansible-multicloud-listeners",
+                sts_region_id=self.region)
+        return CredentialClient(provider=source)
+
+    # -- calls, errors, jobs --
+
+    def call(self, func, write=False, client_token=None):
+        """Run one SDK call under the retry policy; raise ``AlicloudApiError``.
+
+        A write is retried only when it carries a ClientToken: the retry sends the same
+        token, so the service applies the change at most once.
+        """
+        return self.retry_policy.run(func, retry_allowed=not write or bool(client_token))
+
+    def fail_api_error(self, error, msg, **result):
+        """Fail the task with ``msg: <code>: <message>`` and ``error: {code, message, request_id}``."""
+        self.fail_json(msg="%s: %s" % (msg, error.describe()), error=error.to_dict(), **result)
+
+    def deadline(self, timeout):
+        return time.monotonic() + timeout
+
+    def wait_for_job(self, get_job_status, job_id, deadline, timeout, what, **result):
+        """Poll ``get_job_status(job_id)`` (GetJobStatus) until ``Succeeded``, in any case.
+
+        ``Failed`` fails the task; so does the deadline, with the last status seen and
+        the note that the write was accepted (job ``job_id``).
+        """
+        seen = []
+
+        def fetch():
+            status = get_job_status(job_id)
+            seen.append(status)
+            if (status or "").lower() == JOB_FAILED:
+                self.fail_json(msg="Job %s for %s failed (status %s)." % (job_id, what, status), job_id=job_id, **result)
+            return status
+
+        try:
+            done, status = poll(fetch, lambda status: (status or "").lower() == JOB_SUCCEEDED, deadline)
+        except AlicloudApiError as error:
+            self.fail_api_error(error, "The service accepted %s (job %s), but reading the job status failed" % (what, job_id), job_id=job_id, **result)
+        if not done:
+            self.fail_json(
+                msg="Timed out after %s seconds waiting for job %s (%s) to succeed; last status: %s. "
+                    "The service accepted the write (job %s): it may still complete." % (timeout, job_id, what, status, job_id),
+                job_id=job_id, **result)
+        return status

@@ -1,0 +1,256 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: nlb_listener_info
+short_description: List Alibaba Cloud NLB listeners and their attributes
+version_added: 0.1.0
+description:
+  - Lists the listeners of an Alibaba Cloud Network Load Balancer (C(ListListeners), every page), optionally only those of
+    one protocol and port, or returns one listener by its ID (C(GetListenerAttribute)).
+  - Listeners come back in the shape that M(multicloud.listeners.nlb_listener_attribute) returns.
+author:
+  - multicloud.listeners maintainers (@multicloud)
+options:
+  listener_id:
+    description:
+      - The ID of one listener. A listener that does not exist gives an empty RV(listeners).
+      - Mutually exclusive with O(load_balancer_id).
+    type: str
+  load_balancer_id:
+    description: The ID of the load balancer whose listeners to list.
+    type: str
+  listener_protocol:
+    description: With O(load_balancer_id), list only the listeners of this protocol.
+    type: str
+    choices: [TCP, UDP, TCPSSL]
+  listener_port:
+    description: With O(load_balancer_id), list only the listeners on this port.
+    type: int
+requirements:
+  - alibabacloud-nlb20220430 >= 4.0
+extends_documentation_fragment:
+  - multicloud.listeners.alicloud
+  - multicloud.listeners.info_attributes
+seealso:
+  - module: multicloud.listeners.nlb_listener_attribute
+"""
+
+EXAMPLES = r"""
+- name: List the listeners of a load balancer
+  multicloud.listeners.nlb_listener_info:
+    alicloud_region: cn-hangzhou
+    load_balancer_id: nlb-wb7r6dlwetvt5j****
+  register: nlb
+
+- name: Show their protocols and ports
+  ansible.builtin.debug:
+    msg: "{{ nlb.listeners | map(attribute='listener_protocol') | zip(nlb.listeners | map(attribute='listener_port')) | list }}"
+
+- name: The TCPSSL listener on 443, with shared options
+  module_defaults:
+    group/multicloud.listeners.alicloud:
+      alicloud_region: cn-hangzhou
+  multicloud.listeners.nlb_listener_info:
+    load_balancer_id: nlb-wb7r6dlwetvt5j****
+    listener_protocol: TCPSSL
+    listener_port: 443
+
+- name: One listener by ID
+  multicloud.listeners.nlb_listener_info:
+    alicloud_region: cn-hangzhou
+    listener_id: lsn-bp1bpn0kn908w4nbw****@443
+"""
+
+RETURN = r"""
+listeners:
+  description: The listeners in the order the service lists them; one or none with O(listener_id).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    listener_id:
+      description: The listener's ID.
+      type: str
+      sample: lsn-bp1bpn0kn908w4nbw****@80
+    load_balancer_id:
+      description: The ID of the listener's load balancer.
+      type: str
+      sample: nlb-wb7r6dlwetvt5j****
+    listener_protocol:
+      description: The listener's protocol, C(TCP), C(UDP) or C(TCPSSL).
+      type: str
+      sample: TCP
+    listener_port:
+      description: The listener's port, C(0) for a listener on a port range.
+      type: int
+      sample: 80
+    start_port:
+      description: The first port of a port-range listener.
+      type: int
+      sample: 0
+    end_port:
+      description: The last port of a port-range listener.
+      type: int
+      sample: 0
+    listener_status:
+      description: The listener's status, for example C(Running) or C(Configuring).
+      type: str
+      sample: Running
+    region_id:
+      description: The region of the load balancer.
+      type: str
+      sample: cn-hangzhou
+    listener_description:
+      description: The listener's name.
+      type: str
+      sample: web_tcp_80
+    server_group_id:
+      description: The server group the listener forwards to.
+      type: str
+      sample: sgp-atstuj3rtop****
+    security_policy_id:
+      description: The TLS security policy (TCPSSL listeners).
+      type: str
+      sample: tls_cipher_policy_1_2
+    certificate_ids:
+      description: The server certificate IDs, sorted.
+      type: list
+      elements: str
+      sample: ["12315790-cn-hangzhou"]
+    ca_certificate_ids:
+      description: The CA certificate IDs, sorted.
+      type: list
+      elements: str
+      sample: []
+    ca_enabled:
+      description: Whether mutual authentication is enabled.
+      type: bool
+      sample: false
+    idle_timeout:
+      description: The idle connection timeout in seconds.
+      type: int
+      sample: 900
+    proxy_protocol_enabled:
+      description: Whether the Proxy protocol is enabled.
+      type: bool
+      sample: false
+    proxy_protocol_v2_config:
+      description: What the Proxy protocol v2 passes to the backend servers.
+      type: dict
+      contains:
+        ppv2_vpc_id_enabled:
+          description: Whether the VPC ID is passed.
+          type: bool
+          sample: false
+        ppv2_private_link_ep_id_enabled:
+          description: Whether the PrivateLink endpoint ID is passed.
+          type: bool
+          sample: false
+        ppv2_private_link_eps_id_enabled:
+          description: Whether the PrivateLink endpoint service ID is passed.
+          type: bool
+          sample: false
+    sec_sensor_enabled:
+      description: Whether fine-grained monitoring is enabled.
+      type: bool
+      sample: false
+    alpn_enabled:
+      description: Whether ALPN is enabled.
+      type: bool
+      sample: false
+    alpn_policy:
+      description: The ALPN policy, null when none is set.
+      type: str
+      sample: HTTP2Preferred
+    cps:
+      description: The new connections per second limit per zone, C(0) for unlimited.
+      type: int
+      sample: 0
+    mss:
+      description: The maximum TCP segment size, C(0) to keep it.
+      type: int
+      sample: 0
+    tags:
+      description: The listener's tags.
+      type: dict
+      sample: {"env": "prod"}
+error:
+  description: The error of a failed API call.
+  returned: on API failures
+  type: dict
+  contains:
+    code:
+      description: The service's error code, null when the request got no answer.
+      type: str
+      sample: Forbidden.NoPermission
+    message:
+      description: The service's error message.
+      type: str
+    request_id:
+      description: The ID of the failed request.
+      type: str
+"""
+
+from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
+from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import listener_identity_spec
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import validate_identity
+
+NOT_FOUND_CODE_PREFIX = "ResourceNotFound"
+
+
+class NlbListenerInfo:
+    """One nlb_listener_info task: read only."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        errors = validate_identity(self.params["listener_protocol"], self.params["listener_port"])
+        if errors:
+            module.fail_json(msg=" ".join(errors))
+        self.api = NlbListenerApi(module)
+
+    @staticmethod
+    def define_module():
+        return AlicloudModule(
+            "nlb",
+            argument_spec=listener_identity_spec(),
+            required_one_of=[("listener_id", "load_balancer_id")],
+            mutually_exclusive=[("listener_id", "load_balancer_id"), ("listener_id", "listener_protocol"), ("listener_id", "listener_port")],
+            supports_check_mode=True,
+        )
+
+    def listeners(self):
+        params = self.params
+        try:
+            if params["listener_id"]:
+                return [self.api.get_listener(params["listener_id"])]
+            return self.api.list_listeners(params["load_balancer_id"], params["listener_protocol"], params["listener_port"])
+        except AlicloudApiError as error:
+            if params["listener_id"] and (error.code or "").startswith(NOT_FOUND_CODE_PREFIX):
+                return []
+            if params["listener_id"]:
+                what = "read listener %s" % params["listener_id"]
+            else:
+                what = "list the listeners of load balancer %s" % params["load_balancer_id"]
+            self.module.fail_api_error(error, "Failed to %s" % what)
+            raise  # not reached: fail_json exits
+
+
+def main():
+    module = NlbListenerInfo.define_module()
+    info = NlbListenerInfo(module)
+    module.exit_json(changed=False, listeners=info.listeners())
+
+
+if __name__ == "__main__":
+    main()
