@@ -15,7 +15,8 @@ version_added: 0.1.0
 description:
   - Collects the C(plan) record that every module of this collection returns (what the task did, or would do in
     check mode) from every host and task of the run, and prints one summary at the end, like a Terraform plan.
-  - The plan is grouped by inventory host (one host per environment is the common layout). Each listener gets one
+  - >-
+    The plan is grouped by inventory host (one host per environment is the common layout). Each listener gets one
     line with its action and its changed fields (C(idle_timeout: 900 -> 60)); a preview the service refused
     (an NLB C(DryRun) with its error code) or a task of this collection that failed is listed as failed.
     A totals line ends it.
@@ -300,7 +301,8 @@ def describe_listener(record):
         return "%s (task: %s)" % (record.get("module") or "?", record.get("task") or "?")
     parent = None
     if key is None:
-        text = "%s (no listener)" % resource
+        # ga_listener with state=absent when the listener is already gone: no listener is concerned
+        text = "%s (%s)" % (resource, "absent, nothing to delete" if record.get("action") == "none" else "no listener")
     elif "accelerator_arn" in key:
         parent = key.get("accelerator_arn")
         text = "%s %s %s on %s" % (resource, key.get("protocol"), format_value(key.get("port_ranges")), _short_id(parent))
@@ -366,28 +368,37 @@ def record_kind(record):
 
 
 def _record_line(record, mode):
+    """``~ update    <listener>: <changes>``; a failure: ``! failed    <listener>: update <changes>; error <code>: <message>``."""
     kind = record_kind(record)
     label = FAILED_LABEL if kind == "failed" else LABELS[kind]
     text = "%s %s" % (label.ljust(LABEL_WIDTH), describe_listener(record))
-    if record["failed"] and record.get("action"):
-        text += " [%s]" % record["action"]
     if mode == "mixed" and record["check_mode"]:
         text += " [check mode]"
-    details = [part for part in (format_changes(record), format_error(record.get("error"))) if part]
+    changes = format_changes(record)
+    details = []
+    if record["failed"]:
+        if record.get("action"):
+            details.append(" ".join(part for part in (record["action"], changes) if part))
+        error = format_error(record.get("error"))
+        if error:
+            details.append("error " + error)
+    elif changes:
+        details.append(changes)
     if details:
         text += ": " + "; ".join(details)
     return text
 
 
 TITLES = {
-    "check": "Listener plan (check mode: a preview, nothing was changed)",
-    "mixed": "Listener plan (some tasks in check mode: only the others were applied)",
-    "apply": "Listener changes applied",
+    "check": ("LISTENER PLAN", "check mode: a preview, nothing was changed"),
+    "mixed": ("LISTENER PLAN", "partly check mode: only the tasks not in check mode were applied"),
+    "apply": ("LISTENER CHANGES", "applied"),
 }
 
 
 def title(report):
-    return TITLES[report["mode"]]
+    """``LISTENER PLAN (check mode: a preview, nothing was changed)`` or ``LISTENER CHANGES (applied)``."""
+    return "%s (%s)" % TITLES[report["mode"]]
 
 
 def totals_text(totals, mode):
@@ -458,7 +469,8 @@ def _md_changes(record):
 
 def render_markdown(report, show_unchanged=False):
     """The plan as Markdown: a heading, the totals, and one table per host."""
-    out = ["## %s" % title(report), "",
+    heading, mode = TITLES[report["mode"]]
+    out = ["## %s (%s)" % (heading.capitalize(), mode), "",
            "**%s**" % totals_text(report["totals"], report["mode"]), ""]
     if not report["hosts"]:
         out.extend(["No listener of `multicloud.listeners` was touched.", ""])
@@ -620,6 +632,6 @@ class CallbackModule(CallbackBase):
             return
         for kind, text in render_lines(report, show_unchanged):
             if kind == "title":
-                self._display.banner(text.upper())
+                self._display.banner(text)
             else:
                 self._display.display(text, color=COLORS.get(kind))

@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import poll
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import LISTENER_PROTOCOLS
@@ -22,6 +24,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state im
 
 SDK_PACKAGE = "alibabacloud-nlb20220430"
 DRY_RUN_PASSED = "DryRunOperation"
+LISTENER_BUSY = "IncorrectStatus.listener"  # another change of the listener is still running
 LIST_PAGE_SIZE = 100
 
 
@@ -132,16 +135,29 @@ class NlbListenerApi:
     def _update_request(self, request_fields):
         return _sdk_models().UpdateListenerAttributeRequest().from_map(dict(request_fields))
 
-    def update_listener(self, request_fields):
+    def _send_update(self, fields, deadline):
+        """UpdateListenerAttribute; while the listener is busy with another change (``IncorrectStatus.listener``),
+        wait for it to be Running again and resend, until ``deadline`` (``time.monotonic()``)."""
+        while True:
+            try:
+                return self._call("update_listener_attribute", self._update_request(fields), write=True)
+            except AlicloudApiError as error:
+                if error.code != LISTENER_BUSY or deadline is None or time.monotonic() >= deadline:
+                    raise
+                running, dummy = self.wait_until_running(fields["ListenerId"], deadline)
+                if not running:
+                    raise
+
+    def update_listener(self, request_fields, deadline=None):
         """UpdateListenerAttribute; return ``(job_id, request_id)``.
 
         ``request_fields`` is ``_nlb_state.build_update_request(...)`` (API field names,
         with the ClientToken that makes retries safe).
         """
-        body = self._call("update_listener_attribute", self._update_request(request_fields), write=True)
+        body = self._send_update(request_fields, deadline)
         return body.get("JobId"), body.get("RequestId")
 
-    def preview_update(self, request_fields):
+    def preview_update(self, request_fields, deadline=None):
         """UpdateListenerAttribute with ``DryRun=true``: the service's precheck.
 
         Returns the request id when the precheck passed (``DryRunOperation``); raises
@@ -150,7 +166,7 @@ class NlbListenerApi:
         fields = dict(request_fields)
         fields["DryRun"] = True
         try:
-            body = self._call("update_listener_attribute", self._update_request(fields), write=True)
+            body = self._send_update(fields, deadline)
         except AlicloudApiError as error:
             if error.code == DRY_RUN_PASSED:
                 return error.request_id

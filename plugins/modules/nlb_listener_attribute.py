@@ -522,7 +522,7 @@ class NlbListenerAttribute:
     def _preview(self, current, changes, plan):
         """Check mode: UpdateListenerAttribute with DryRun; the service's precheck decides."""
         try:
-            self.api.preview_update(self._request(current, changes, dry_run=True))
+            self.api.preview_update(self._request(current, changes, dry_run=True), self.module.deadline(self.params["wait_timeout"]))
         except AlicloudApiError as error:
             self.module.fail_api_error(error, "The service rejected the change to listener %s (DryRun)" % current["listener_id"],
                                        listener=current, plan=dict(plan, error=error.to_dict()))
@@ -532,14 +532,14 @@ class NlbListenerAttribute:
         deadline = self.module.deadline(self.params["wait_timeout"])
         listener_id = current["listener_id"]
         try:
-            job_id, dummy = self.api.update_listener(self._request(current, changes, replaced_job=replaced_job))
+            job_id, dummy = self.api.update_listener(self._request(current, changes, replaced_job=replaced_job), deadline)
         except AlicloudApiError as error:
             self.module.fail_api_error(error, "Failed to update listener %s" % listener_id, listener=current,
                                        plan=dict(plan, error=error.to_dict()))
         if not self.params["wait"]:
             return job_id, predict_listener(current, changes)
         what = "the update of listener %s" % listener_id
-        failure = dict(listener=current, plan=plan)
+        failure = dict(listener=current, plan=plan, changed=True)  # the write was accepted, whatever the wait says
         if job_id:
             self.module.wait_for_job(self.api.get_job_status, job_id, deadline, self.params["wait_timeout"], what, **failure)
         try:

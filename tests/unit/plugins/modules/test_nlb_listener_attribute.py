@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """nlb_listener_attribute against a fake SDK client (see nlb_fake.py): the call log is asserted exactly."""
 
+import itertools
 import json
+import time
 
 import pytest
 
@@ -147,13 +149,33 @@ def test_a_failed_job_fails_the_task(nlb, capsys):
 
 
 def test_a_refused_update_fails_with_the_code_and_plan(nlb, capsys):
-    nlb.failures["update_listener_attribute"] = [api_error("IncorrectStatus.listener", "The status of listener [lsn-demo@80] is incorrect.")]
+    nlb.failures["update_listener_attribute"] = [api_error("Forbidden.NoPermission", "You are not authorized.", status=403)]
     result = run(capsys, listener_id=TCP, cps=100)
-    assert result["msg"] == ("Failed to update listener lsn-demo@80: IncorrectStatus.listener: "
-                             "The status of listener [lsn-demo@80] is incorrect. (RequestId: REQ-ERR)")
-    assert result["error"] == {"code": "IncorrectStatus.listener", "message": "The status of listener [lsn-demo@80] is incorrect.",
+    assert result["msg"] == ("Failed to update listener lsn-demo@80: Forbidden.NoPermission: "
+                             "You are not authorized. (RequestId: REQ-ERR)")
+    assert result["error"] == {"code": "Forbidden.NoPermission", "message": "You are not authorized.",
                                "request_id": "REQ-ERR"}
     assert result["plan"]["error"] == result["error"]
+    assert nlb.operations() == ["get_listener_attribute", "update_listener_attribute"]
+
+
+def test_a_busy_listener_is_waited_for_and_the_update_resent(nlb, capsys):
+    nlb.failures["update_listener_attribute"] = [api_error("IncorrectStatus.listener", "The status of listener [lsn-demo@80] is incorrect.")]
+    result = run(capsys, listener_id=TCP, cps=100)
+    assert result["changed"] is True and result["listener"]["cps"] == 100
+    operations = nlb.operations()
+    assert operations[:4] == ["get_listener_attribute", "update_listener_attribute", "get_listener_attribute", "update_listener_attribute"]
+    tokens = [request["ClientToken"] for request in update_requests(nlb)]
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+
+
+def test_a_busy_listener_past_the_deadline_fails_with_the_code(nlb, capsys, monkeypatch):
+    nlb.failures["update_listener_attribute"] = [api_error("IncorrectStatus.listener", "The status of listener [lsn-demo@80] is incorrect.")]
+    clock = itertools.count(0, 100)  # every reading of the clock is 100 s after the one before
+    monkeypatch.setattr(time, "monotonic", lambda: float(next(clock)))
+    result = run(capsys, listener_id=TCP, cps=100, wait_timeout=1)
+    assert result["failed"] is True
+    assert result["error"]["code"] == "IncorrectStatus.listener"
     assert nlb.operations() == ["get_listener_attribute", "update_listener_attribute"]
 
 
