@@ -51,6 +51,11 @@ def field_changes(before, after, keys=None):
     return changes
 
 
+def describe_changes(changes):
+    """``field_changes`` output as text for messages: ``cps: 0 -> 100, server_group_id: 'a' -> 'b'``."""
+    return ", ".join("%s: %r -> %r" % (key, change["before"], change["after"]) for key, change in sorted(changes.items()))
+
+
 def plan_record(resource, action, identity, key, changes=None):
     """Build the ``plan`` return value of a task.
 

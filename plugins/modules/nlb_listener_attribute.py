@@ -406,6 +406,7 @@ error:
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import describe_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import ListenerLookupError
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
@@ -524,7 +525,8 @@ class NlbListenerAttribute:
         try:
             self.api.preview_update(self._request(current, changes, dry_run=True), self.module.deadline(self.params["wait_timeout"]))
         except AlicloudApiError as error:
-            self.module.fail_api_error(error, "The service rejected the change to listener %s (DryRun)" % current["listener_id"],
+            self.module.fail_api_error(error, "The service rejected the change to listener %s (DryRun; %s)"
+                                       % (current["listener_id"], describe_changes(plan["changes"])),
                                        listener=current, plan=dict(plan, error=error.to_dict()))
 
     def _update(self, current, changes, plan, replaced_job=None):
@@ -534,7 +536,7 @@ class NlbListenerAttribute:
         try:
             job_id, dummy = self.api.update_listener(self._request(current, changes, replaced_job=replaced_job), deadline)
         except AlicloudApiError as error:
-            self.module.fail_api_error(error, "Failed to update listener %s" % listener_id, listener=current,
+            self.module.fail_api_error(error, "Failed to update listener %s (%s)" % (listener_id, describe_changes(plan["changes"])), listener=current,
                                        plan=dict(plan, error=error.to_dict()))
         if not self.params["wait"]:
             return job_id, predict_listener(current, changes)

@@ -151,7 +151,7 @@ def test_a_failed_job_fails_the_task(nlb, capsys):
 def test_a_refused_update_fails_with_the_code_and_plan(nlb, capsys):
     nlb.failures["update_listener_attribute"] = [api_error("Forbidden.NoPermission", "You are not authorized.", status=403)]
     result = run(capsys, listener_id=TCP, cps=100)
-    assert result["msg"] == ("Failed to update listener lsn-demo@80: Forbidden.NoPermission: "
+    assert result["msg"] == ("Failed to update listener lsn-demo@80 (cps: 0 -> 100): Forbidden.NoPermission: "
                              "You are not authorized. (RequestId: REQ-ERR)")
     assert result["error"] == {"code": "Forbidden.NoPermission", "message": "You are not authorized.",
                                "request_id": "REQ-ERR"}
@@ -218,7 +218,7 @@ def test_a_failed_precheck_fails_the_preview_with_plan(nlb, capsys):
     nlb.dry_run_error = api_error("Mismatch.VpcId", "The VpcId is mismatched for sgp-other and nlb-demo.", request_id="REQ-VPC")
     result = run(capsys, check_mode=True, listener_id=TCP, server_group_id="sgp-other")
     assert result["failed"] is True
-    assert result["msg"] == ("The service rejected the change to listener lsn-demo@80 (DryRun): Mismatch.VpcId: "
+    assert result["msg"] == ("The service rejected the change to listener lsn-demo@80 (DryRun; server_group_id: 'sgp-tcp' -> 'sgp-other'): Mismatch.VpcId: "
                              "The VpcId is mismatched for sgp-other and nlb-demo. (RequestId: REQ-VPC)")
     assert result["error"] == {"code": "Mismatch.VpcId", "message": "The VpcId is mismatched for sgp-other and nlb-demo.",
                                "request_id": "REQ-VPC"}
