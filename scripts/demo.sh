@@ -32,8 +32,9 @@ step "2. Apply again: nothing to change (changed=0), only reads" "ansible-playbo
 out=$(ansible-playbook "$playbook" | tee /dev/stderr)
 grep -q "changed=0" <<<"$out" || { echo "demo: the second run changed something" >&2; exit 1; }
 
-step "3. Preview an edit before the change window" \
-  "ansible-playbook $playbook --check --diff -e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP"
-ansible-playbook "$playbook" --check --diff -e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP
+edit=(-e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP -e demo_idle_timeout=60 -e demo_proxy_protocol=true)
+step "3. Preview an edit before the change window (GA predicted locally, NLB validated by the service's DryRun)" \
+  "ansible-playbook $playbook --check --diff ${edit[*]}"
+ansible-playbook "$playbook" --check --diff "${edit[@]}"
 
 printf '\nDemo done. The emulators stop now; `make emulators` keeps them running on ports 4601/4602.\n'
