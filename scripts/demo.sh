@@ -35,6 +35,10 @@ grep -q "changed=0" <<<"$out" || { echo "demo: the second run changed something"
 edit=(-e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP -e demo_idle_timeout=60 -e demo_proxy_protocol=true)
 step "3. Preview an edit before the change window (GA predicted locally, NLB validated by the service's DryRun)" \
   "ansible-playbook $playbook --check --diff ${edit[*]}"
-ansible-playbook "$playbook" --check --diff "${edit[@]}"
+# The plan callback adds one summary at the end (docs/plan-callback.md); the JSON and Markdown copies are for CI.
+ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
+  MULTICLOUD_PLAN_JSON=.cache/demo/plan.json MULTICLOUD_PLAN_MARKDOWN=.cache/demo/plan.md \
+  ansible-playbook "$playbook" --check --diff "${edit[@]}"
+echo "(the plan is also in .cache/demo/plan.json and .cache/demo/plan.md)"
 
 printf '\nDemo done. The emulators stop now; `make emulators` keeps them running on ports 4601/4602.\n'

@@ -313,6 +313,8 @@ def describe_listener(record):
         text = "%s %s" % (resource, " ".join("%s=%s" % (name, format_value(key[name])) for name in sorted(key)))
     if record.get("id"):
         text += " (%s)" % _short_id(record["id"], parent)
+    elif key is not None and record.get("action") == "none":
+        text += " (absent)"  # state=absent found no such listener
     return text
 
 
@@ -327,13 +329,17 @@ def _flat_changes(name, before, after):
     return [(name, before, after)]
 
 
-def format_changes(record):
-    """``idle_timeout: 900 -> 60, ...``; a create shows the new values not already in the key; a delete shows none."""
+def shown_changes(record):
+    """The changes a line shows, as ``(field, before, after, created)``.
+
+    An update shows each changed field (dicts key by key); a create shows its new values that are not
+    already in its key (``created`` true, ``before`` None); a delete shows none.
+    """
     action = record.get("action")
     if action == "delete":
-        return ""
+        return []
     key = record.get("key") if isinstance(record.get("key"), dict) else {}
-    parts = []
+    shown = []
     for name in sorted(record.get("changes") or {}):
         change = record["changes"][name]
         if not isinstance(change, dict):
@@ -341,10 +347,20 @@ def format_changes(record):
         before, after = change.get("before"), change.get("after")
         if action == "create":
             if name not in key or key[name] != after:
-                parts.append("%s: %s" % (name, format_value(after)))
+                shown.append((name, None, after, True))
             continue
-        for field, old, new in _flat_changes(name, before, after):
-            parts.append("%s: %s -> %s" % (field, format_value(old), format_value(new)))
+        shown.extend((field, old, new, False) for field, old, new in _flat_changes(name, before, after))
+    return shown
+
+
+def format_changes(record):
+    """``idle_timeout: 900 -> 60, listener_description: a -> b``; a create: ``client_affinity: NONE``."""
+    parts = []
+    for field, before, after, created in shown_changes(record):
+        if created:
+            parts.append("%s: %s" % (field, format_value(after)))
+        else:
+            parts.append("%s: %s -> %s" % (field, format_value(before), format_value(after)))
     return ", ".join(parts)
 
 
@@ -441,7 +457,8 @@ def render_text(report, show_unchanged=False):
 
 
 def _md_cell(text):
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A table cell: pipes escaped (also inside code spans, as GitHub and GitLab read tables), on one line."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_code(text):
@@ -449,21 +466,12 @@ def _md_code(text):
 
 
 def _md_changes(record):
-    action = record.get("action")
-    if action == "delete":
-        return ""
-    key = record.get("key") if isinstance(record.get("key"), dict) else {}
     parts = []
-    for name in sorted(record.get("changes") or {}):
-        change = record["changes"][name]
-        if not isinstance(change, dict):
-            continue
-        if action == "create":
-            if name not in key or key[name] != change.get("after"):
-                parts.append("%s: %s" % (_md_code(name), _md_code(format_value(change.get("after")))))
-            continue
-        for field, old, new in _flat_changes(name, change.get("before"), change.get("after")):
-            parts.append("%s: %s -> %s" % (_md_code(field), _md_code(format_value(old)), _md_code(format_value(new))))
+    for field, before, after, created in shown_changes(record):
+        if created:
+            parts.append("%s: %s" % (_md_code(field), _md_code(format_value(after))))
+        else:
+            parts.append("%s: %s -> %s" % (_md_code(field), _md_code(format_value(before)), _md_code(format_value(after))))
     return "<br>".join(parts)
 
 

@@ -225,7 +225,7 @@ def create_request(listener, token):
 
 
 def predict_rejection(listeners, after, quota=LISTENER_QUOTA):
-    """The reason the service would refuse to hold ``after`` beside ``listeners``, or None.
+    """The service's refusal of ``after`` beside ``listeners`` as ``(error code, message)``, or None.
 
     Checks what the module can see: overlap with another listener of the same protocol
     on the accelerator (InvalidPortRangeException) and the listener quota
@@ -234,13 +234,15 @@ def predict_rejection(listeners, after, quota=LISTENER_QUOTA):
     others = [item for item in listeners if item["listener_arn"] != after["listener_arn"]]
     for item in others:
         if item["protocol"] == after["protocol"] and ranges_overlap(item["port_ranges"], after["port_ranges"]):
-            return ("port_ranges %s overlap the %s listener %s (%s) on accelerator %s; the service would refuse it "
-                    "(InvalidPortRangeException): allowed: ports no other %s listener of the accelerator uses"
-                    % (format_ranges(after["port_ranges"]), item["protocol"], item["listener_arn"],
-                       format_ranges(item["port_ranges"]), after["accelerator_arn"], after["protocol"]))
+            return "InvalidPortRangeException", (
+                "port_ranges %s overlap the %s listener %s (%s) on accelerator %s; the service would refuse it "
+                "(InvalidPortRangeException): allowed: ports no other %s listener of the accelerator uses"
+                % (format_ranges(after["port_ranges"]), item["protocol"], item["listener_arn"],
+                   format_ranges(item["port_ranges"]), after["accelerator_arn"], after["protocol"]))
     if after["listener_arn"] is None and len(listeners) >= quota:
-        return ("accelerator %s already has %d listeners; the service would refuse another (LimitExceededException): "
-                "allowed: at most %d listeners per accelerator" % (after["accelerator_arn"], len(listeners), quota))
+        return "LimitExceededException", (
+            "accelerator %s already has %d listeners; the service would refuse another (LimitExceededException): "
+            "allowed: at most %d listeners per accelerator" % (after["accelerator_arn"], len(listeners), quota))
     return None
 
 
@@ -267,9 +269,13 @@ def create_token(accelerator_arn, listener, listeners, now):
     })
 
 
-def listener_plan(action, current, after):
-    """The ``plan`` record of a task (see _common.plan_record)."""
-    shown = after if action != "delete" else current
+def listener_plan(action, current, after, wanted=None):
+    """The ``plan`` record of a task (see _common.plan_record).
+
+    ``wanted`` (the listener the task looked for) names it when neither ``current`` nor
+    ``after`` exists, as when ``state=absent`` finds nothing to delete.
+    """
+    shown = (after if action != "delete" else current) or wanted
     key = None
     if shown:
         key = {"accelerator_arn": shown["accelerator_arn"], "protocol": shown["protocol"],

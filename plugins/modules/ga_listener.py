@@ -340,22 +340,24 @@ class GAListener:
         if action != "none":
             rejection = predict_rejection(listeners, after)
             if rejection:
-                self._finish(action, current, after, failed_msg=rejection)
+                self._finish(action, current, after, failure=rejection)
             if not self.module.check_mode:
                 after = self._write(action, after, changes, listeners)
         self._finish(action, current, after)
 
     def absent(self):
         listener_arn = self.params["listener_arn"]
-        listeners = self.api.listeners(self._accelerator_arn(), missing_ok=bool(listener_arn))
+        accelerator_arn = self._accelerator_arn()
+        listeners = self.api.listeners(accelerator_arn, missing_ok=bool(listener_arn))
         current = self._current(listeners or [])
         if current is None:
-            self._finish("none", None, None)
+            wanted = None if listener_arn else dict(self.desired, accelerator_arn=accelerator_arn)
+            self._finish("none", None, None, wanted=wanted)
         groups = self.api.endpoint_group_arns(current["listener_arn"])
         if groups and not self.params["force"]:
-            self._finish("delete", current, None, failed_msg=(
+            self._finish("delete", current, None, failure=("AssociatedEndpointGroupFoundException", (
                 "listener %s still has endpoint groups (%s); set force: true to delete them with the listener"
-                % (current["listener_arn"], ", ".join(groups))))
+                % (current["listener_arn"], ", ".join(groups)))))
         if not self.module.check_mode:
             self.api.delete_listener(current["listener_arn"], groups)
             self._wait(current["accelerator_arn"], "listener %s was deleted" % current["listener_arn"])
@@ -381,15 +383,18 @@ class GAListener:
             self.module.fail_json(msg="The change was accepted (%s), but %s" % (accepted, e), changed=True,
                                   listener=listener or {})
 
-    def _finish(self, action, current, after, failed_msg=None):
+    def _finish(self, action, current, after, failure=None, wanted=None):
+        """Exit with the listener, the plan and the diff; ``failure`` is ``(error code, message)``."""
         self.result["changed"] = action != "none"
         self.result["listener"] = after or {}
-        self.result["plan"] = listener_plan(action, current, after)
+        self.result["plan"] = listener_plan(action, current, after, wanted)
         if self.module._diff:
             self.result["diff"] = {"before": current or {}, "after": after or {}}
-        if failed_msg:
+        if failure:
+            code, message = failure
             self.result["changed"] = False
-            self.module.fail_json(msg=failed_msg, **self.result)
+            self.result["plan"]["error"] = {"code": code, "message": message, "request_id": None}
+            self.module.fail_json(msg=message, **self.result)
         self.module.exit_json(**self.result)
 
 

@@ -146,15 +146,18 @@ def test_update_request_sends_only_differences():
                                              "PortRanges": [{"FromPort": 81, "ToPort": 81}]}
 
 
-@pytest.mark.parametrize("after, existing, fragment", [
-    (dict(listener("new", "TCP", rng(443)), listener_arn=None), [TCP_WEB], "(InvalidPortRangeException)"),
-    (dict(listener("new", "UDP", rng(443, 444)), listener_arn=None), [UDP_WEB], "overlap the UDP listener"),
+@pytest.mark.parametrize("after, existing, code, fragment", [
+    (dict(listener("new", "TCP", rng(443)), listener_arn=None), [TCP_WEB], "InvalidPortRangeException", "overlap the TCP listener"),
+    (dict(listener("new", "UDP", rng(443, 444)), listener_arn=None), [UDP_WEB], "InvalidPortRangeException", "overlap the UDP listener"),
     (dict(listener("new", "TCP", rng(1)), listener_arn=None),
-     [listener("q%07d" % i, "TCP", rng(100 + i)) for i in range(10)], "(LimitExceededException)"),
-    (dict(TCP_ALT, protocol="UDP", port_ranges=[rng(443)]), [TCP_WEB, UDP_WEB, TCP_ALT], "overlap the UDP listener"),
+     [listener("q%07d" % i, "TCP", rng(100 + i)) for i in range(10)], "LimitExceededException", "at most 10 listeners"),
+    (dict(TCP_ALT, protocol="UDP", port_ranges=[rng(443)]), [TCP_WEB, UDP_WEB, TCP_ALT], "InvalidPortRangeException",
+     "overlap the UDP listener"),
 ])
-def test_predict_rejection(after, existing, fragment):
-    assert fragment in ga.predict_rejection(existing, after)
+def test_predict_rejection(after, existing, code, fragment):
+    found_code, message = ga.predict_rejection(existing, after)
+    assert found_code == code
+    assert "(%s)" % code in message and fragment in message
 
 
 @pytest.mark.parametrize("after, existing", [
@@ -187,6 +190,8 @@ def test_listener_plan_records_actions():
     assert delete["id"] == TCP_WEB["listener_arn"] and delete["changes"]["protocol"] == {"before": "TCP", "after": None}
     assert delete["key"] == {"accelerator_arn": ACC, "protocol": "TCP", "port_ranges": [rng(80), rng(443)]}
     assert ga.listener_plan("none", TCP_WEB, TCP_WEB)["changes"] == {}
+    nothing = ga.listener_plan("none", None, None, wanted=dict(new, port_ranges=[rng(81)]))
+    assert nothing["id"] is None and nothing["key"]["port_ranges"] == [rng(81)]
 
 
 ranges_strategy = st.lists(st.tuples(st.integers(1, 65535), st.integers(0, 50)), min_size=1, max_size=10)

@@ -129,6 +129,7 @@ def test_predicted_overlap_fails_before_any_write(stub, capsys):
     result = run(ga_listener, capsys, listener_arn=L1, port_ranges=[{"from_port": 80}, {"from_port": 443}])
     assert result["failed"] is True
     assert "InvalidPortRangeException" in result["msg"] and L2 in result["msg"]
+    assert result["plan"]["error"] == {"code": "InvalidPortRangeException", "message": result["msg"], "request_id": None}
 
 
 def test_by_name_reads_every_page(stub, capsys):
@@ -215,7 +216,7 @@ def test_throttling_is_retried_then_succeeds(stub, capsys):
 
 
 def test_retries_are_bounded_and_reported(stub, capsys):
-    for _ in range(6):
+    for dummy in range(6):
         stub.add_client_error("list_listeners", "ThrottlingException", "Rate exceeded", http_status_code=400)
     result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
     assert result["failed"] is True
