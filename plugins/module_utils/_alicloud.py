@@ -458,7 +458,8 @@ class AlicloudModule(AnsibleModule):
             return status
 
         try:
-            done, status = poll(fetch, lambda status: (status or "").lower() == JOB_SUCCEEDED, deadline)
+            # the first poll is immediate: a quick job is seen done without a pause, a slow one costs one extra read
+            done, status = poll(fetch, lambda status: (status or "").lower() == JOB_SUCCEEDED, deadline, immediately=True)
         except AlicloudApiError as error:
             self.fail_api_error(error, "The service accepted %s (job %s), but reading the job status failed" % (what, job_id), job_id=job_id, **result)
         if not done:

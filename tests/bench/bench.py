@@ -1,0 +1,394 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The listener benchmark behind ``make bench``: module overhead against its floors and the CLI approach.
+
+    python tests/bench/bench.py [--sizes 1,10,100] [--repeats 3] [--large-repeats 1] [--sdk-runs 10] ...
+
+Every option also reads an environment variable (BENCH_SIZES, BENCH_REPEATS, ...; see ``--help``).  The
+emulators run on 127.0.0.1 with zero simulated latency, so what is measured is the cost of Ansible, the
+SDKs and the modules, not of the network.  Results go to .cache/bench/results.json, the generated part of
+docs/benchmark.md and (with ``--plot-python``) docs/benchmark.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import importlib.metadata
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import emulators
+import measure
+import report
+import seeds
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PLAYBOOKS = os.path.join(HERE, "playbooks")
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")  # the venv's, beside python
+CREDENTIALS = {
+    "bench_aws_access_key": "AKIAEMULATOR00000000",
+    "bench_aws_secret_key": "emulator-secret-key",
+    "bench_alicloud_access_key": "LTAIemulator00000000",
+    "bench_alicloud_secret_key": "emulator-secret-key",
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One playbook run shape: ``task`` (results key), its cloud, playbook and mode."""
+
+    task: str
+    cloud: str
+    playbook: str
+    mode: str
+
+    def command(self, vars_files):
+        command = [ANSIBLE_PLAYBOOK, "-i", "localhost,", os.path.join(PLAYBOOKS, self.playbook)]
+        for path in vars_files:
+            command += ["-e", "@" + path]
+        return command + (["--check"] if self.mode == "check" else [])
+
+
+def expected_writes(cloud, mode, size):
+    """``(writes, dry_runs)`` a correct run makes: a run that does less measures nothing."""
+    if mode == "change":
+        return size, 0
+    if mode == "check" and cloud == "nlb":
+        return 0, size
+    return 0, 0
+
+
+def scenarios(modes, large_modes, size, large_from):
+    chosen = modes if size < large_from else large_modes
+    found = [Scenario(report.PING, "", "ping.yml", "noop")]
+    for mode in chosen:
+        found.append(Scenario(report.MODULES["ga"], "ga", "ga_listener.yml", mode))
+        if mode != "check":  # ansible.builtin.command does not run in check mode
+            found.append(Scenario(report.CLI, "ga", "aws_cli.yml", mode))
+        found.append(Scenario(report.MODULES["nlb"], "nlb", "nlb_listener_attribute.yml", mode))
+    return found
+
+
+# --- options --------------------------------------------------------------------------------------------------------
+
+def _env(name, default):
+    return os.environ.get(name, default)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=_env("BENCH_SIZES", "1,10,100"),
+                        help="listener counts, comma-separated (BENCH_SIZES; default 1,10,100; at most 100)")
+    parser.add_argument("--repeats", type=int, default=int(_env("BENCH_REPEATS", "3")),
+                        help="runs per scenario below --large-from listeners (BENCH_REPEATS; default 3)")
+    parser.add_argument("--large-repeats", type=int, default=int(_env("BENCH_LARGE_REPEATS", "1")),
+                        help="runs per scenario from --large-from listeners (BENCH_LARGE_REPEATS; default 1)")
+    parser.add_argument("--large-from", type=int, default=int(_env("BENCH_LARGE_FROM", "50")),
+                        help="the size from which --large-repeats and --large-modes apply (BENCH_LARGE_FROM)")
+    parser.add_argument("--modes", default=_env("BENCH_MODES", "noop,change,check"),
+                        help="modes below --large-from (BENCH_MODES; default noop,change,check)")
+    parser.add_argument("--large-modes", default=_env("BENCH_LARGE_MODES", "noop,change"),
+                        help="modes from --large-from (BENCH_LARGE_MODES; default noop,change)")
+    parser.add_argument("--sdk-runs", type=int, default=int(_env("BENCH_SDK_RUNS", "10")),
+                        help="single-listener SDK-script processes per mode (BENCH_SDK_RUNS; default 10)")
+    parser.add_argument("--import-runs", type=int, default=int(_env("BENCH_IMPORT_RUNS", "3")),
+                        help="python -X importtime runs per module (BENCH_IMPORT_RUNS; default 3)")
+    parser.add_argument("--aws-cli", default=_env("BENCH_AWS_CLI", ""),
+                        help="the aws executable (BENCH_AWS_CLI); without it the CLI approach is skipped")
+    parser.add_argument("--plot-python", default=_env("BENCH_PLOT_PYTHON", ""),
+                        help="a python with matplotlib for docs/benchmark.png (BENCH_PLOT_PYTHON)")
+    parser.add_argument("--workdir", default=os.path.join(ROOT, ".cache", "bench"))
+    parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "benchmark.md"),
+                        help="the Markdown file whose generated section is rewritten ('' to skip)")
+    args = parser.parse_args(argv)
+    args.sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
+    args.modes = [mode for mode in args.modes.split(",") if mode]
+    args.large_modes = [mode for mode in args.large_modes.split(",") if mode]
+    return args
+
+
+def settings_of(args):
+    return {"sizes": "/".join(str(size) for size in args.sizes), "repeats": args.repeats,
+            "large_repeats": args.large_repeats, "large_from": args.large_from, "modes": "/".join(args.modes),
+            "large_modes": "/".join(args.large_modes), "sdk_runs": args.sdk_runs, "import_runs": args.import_runs}
+
+
+# --- the benchmark --------------------------------------------------------------------------------------------------
+
+class Bench:
+    """One benchmark session: the emulators, the generated files and the raw results."""
+
+    def __init__(self, args, emulator_pair):
+        self.args = args
+        self.emulators = emulator_pair
+        self.workdir = args.workdir
+        self.logs = os.path.join(self.workdir, "logs")
+        os.makedirs(self.logs, exist_ok=True)
+        self.env = child_environment(os.path.join(self.workdir, "remote-tmp"))
+        self.connection = seeds.write_json(os.path.join(self.workdir, "connection.json"), dict(
+            CREDENTIALS, bench_ga_endpoint_url=emulator_pair.ga_url, bench_nlb_endpoint_url=emulator_pair.nlb_url,
+            bench_aws_cli=args.aws_cli or "aws"))
+        self.results = {"runs": [], "sdk": [], "sdk_batch": [], "memory": {}, "imports": {}}
+
+    def listeners_file(self, size, mode="noop"):
+        path = os.path.join(self.workdir, "listeners-%d-%s.json" % (size, mode))
+        return seeds.write_json(path, {"bench_listeners": seeds.listener_set(size), "bench_mode": mode})
+
+    def log_path(self, name):
+        return os.path.join(self.logs, name + ".log")
+
+    # --- playbook runs ---
+
+    def run_playbook(self, scenario, size):
+        self.emulators.reset()
+        vars_files = [self.connection, self.listeners_file(size, scenario.mode)]
+        log = self.log_path("%s-%s-%d" % (scenario.task, scenario.mode, size))
+        seconds = measure.timed_run(scenario.command(vars_files), self.env, log)
+        calls = self.checked_calls(scenario.task, scenario.cloud, scenario.mode, size, log)
+        return dict(calls, task=scenario.task, mode=scenario.mode, size=size, seconds=seconds)
+
+    def checked_calls(self, task, cloud, mode, size, log):
+        """The calls of the run that just ended, as counts; fail when its writes are not what it measures."""
+        reads, writes, dry_runs = emulators.count_calls(self.emulators.calls())
+        if (writes, dry_runs) != expected_writes(cloud, mode, size):
+            raise RuntimeError("%s %s with %d listeners made %d writes and %d DryRuns, expected %s; see %s"
+                               % (task, mode, size, writes, dry_runs, expected_writes(cloud, mode, size), log))
+        return {"reads": reads, "writes": writes, "dry_runs": dry_runs}
+
+    def playbook_plan(self):
+        """``[(repetition, size, scenario)]``, repetitions outermost so that drift spreads over every scenario."""
+        plan = []
+        largest = max(self.args.repeats, self.args.large_repeats)
+        for repetition in range(largest):
+            for size in self.args.sizes:
+                large = size >= self.args.large_from
+                if repetition >= (self.args.large_repeats if large else self.args.repeats):
+                    continue
+                for scenario in scenarios(self.args.modes, self.args.large_modes, size, self.args.large_from):
+                    if scenario.task != report.CLI or self.args.aws_cli:
+                        plan.append((repetition, size, scenario))
+        return plan
+
+    def run_playbooks(self):
+        plan = self.playbook_plan()
+        warmed = set()
+        started = time.perf_counter()
+        for index, (repetition, size, scenario) in enumerate(plan, 1):
+            if scenario.playbook not in warmed:  # first run of a playbook: compile caches, not measured
+                self.run_playbook(scenario, 1)
+                warmed.add(scenario.playbook)
+            run = self.run_playbook(scenario, size)
+            self.results["runs"].append(run)
+            progress("[%d/%d] %-22s %-6s %3d listeners, run %d: %6.2f s (%.3f s/listener; %.0f s so far)"
+                     % (index, len(plan), scenario.task, scenario.mode, size, repetition + 1, run["seconds"],
+                        run["seconds"] / size, time.perf_counter() - started))
+
+    # --- the SDK floor ---
+
+    def sdk_command(self, cloud, mode, listeners_path):
+        script = os.path.join(HERE, "sdk_%s.py" % cloud)
+        url = self.emulators.ga_url if cloud == "ga" else self.emulators.nlb_url
+        return [sys.executable, script, "--endpoint-url", url, "--mode", mode, listeners_path]
+
+    def sdk_listeners(self, size, first=0):
+        listeners = seeds.listener_set(seeds.GROUPS * seeds.PER_GROUP)
+        chosen = [listeners[(first + index) % len(listeners)] for index in range(size)]
+        path = os.path.join(self.workdir, "sdk-%d-%d.json" % (size, first))
+        return seeds.write_json(path, chosen)
+
+    def run_sdk(self, cloud, mode, size, first=0):
+        self.emulators.reset()
+        log = self.log_path("sdk-%s-%s-%d" % (cloud, mode, size))
+        seconds = measure.timed_run(self.sdk_command(cloud, mode, self.sdk_listeners(size, first)), self.env, log)
+        calls = self.checked_calls("sdk_%s.py" % cloud, cloud, mode, size, log)
+        return dict(calls, cloud=cloud, mode=mode, size=size, seconds=seconds)
+
+    def run_sdk_floor(self):
+        for cloud in ("ga", "nlb"):
+            for mode in report.MODES:
+                self.run_sdk(cloud, mode, 1)  # warm-up
+                for index in range(self.args.sdk_runs):
+                    self.results["sdk"].append(self.run_sdk(cloud, mode, 1, first=index * 7))
+                batch = self.run_sdk(cloud, mode, max(self.args.sizes))
+                self.results["sdk_batch"].append(batch)
+                single = statistics.median(run["seconds"] for run in self.results["sdk"]
+                                           if (run["cloud"], run["mode"]) == (cloud, mode))
+                progress("SDK floor %-3s %-6s: %.3f s per process (one listener); %d listeners in one process: "
+                         "%.3f s/listener" % (cloud, mode, single, batch["size"], batch["seconds"] / batch["size"]))
+
+    # --- the module processes themselves ---
+
+    def capture_payloads(self):
+        """``{(task, mode): AnsiballZ file}``: one kept payload per module and mode, exactly as Ansible runs it.
+
+        Running such a file again starts the module process Ansible starts (module_utils imported from the
+        payload's zip), so its memory and imports are the real ones.
+        """
+        payloads = {}
+        wanted = [Scenario(report.PING, "", "ping.yml", "noop")]
+        wanted += [Scenario(task, cloud, task + ".yml", mode) for cloud, task in report.MODULES.items()
+                   for mode in report.MODES]
+        for scenario in wanted:
+            keep = os.path.join(self.workdir, "payloads", "%s-%s" % (scenario.task, scenario.mode))
+            shutil.rmtree(keep, ignore_errors=True)
+            env = dict(self.env, ANSIBLE_KEEP_REMOTE_FILES="1", ANSIBLE_REMOTE_TMP=keep)
+            self.emulators.reset()
+            measure.timed_run(scenario.command([self.connection, self.listeners_file(1, scenario.mode)]), env,
+                              self.log_path("payload-%s-%s" % (scenario.task, scenario.mode)))
+            found = glob.glob(os.path.join(keep, "*", "AnsiballZ_*.py"))
+            if len(found) != 1:
+                raise RuntimeError("expected one AnsiballZ file under %s, found %d" % (keep, len(found)))
+            payloads[(scenario.task, scenario.mode)] = found[0]
+        return payloads
+
+    def measure_memory(self, payloads):
+        memory = self.results["memory"]
+        for (task, mode), payload in sorted(payloads.items()):
+            self.emulators.reset()
+            memory["%s/%s" % (task, mode)] = measure.peak_rss_mib(
+                [sys.executable, payload], self.env, self.log_path("rss-%s-%s" % (task, mode)))
+        for cloud in report.MODULES:
+            for mode in report.MODES:
+                self.emulators.reset()
+                memory["sdk_%s/%s" % (cloud, mode)] = measure.peak_rss_mib(
+                    self.sdk_command(cloud, mode, self.sdk_listeners(1)), self.env, self.log_path("rss-sdk"))
+        if self.args.aws_cli:
+            self.emulators.reset()
+            for mode in ("noop", "change"):
+                memory["%s/%s" % (report.CLI, mode)] = measure.peak_rss_mib(
+                    aws_cli_command(self.args.aws_cli, self.emulators.ga_url, mode), self.env,
+                    self.log_path("rss-aws-cli"))
+        progress("peak RSS (MiB): " + ", ".join("%s %.0f" % item for item in sorted(memory.items())))
+
+    def profile_imports(self, payloads):
+        commands = {task: [sys.executable, payloads[(task, "noop")]]
+                    for task in [report.PING] + list(report.MODULES.values())}
+        commands.update({"sdk_%s.py" % cloud: self.sdk_command(cloud, "noop", self.sdk_listeners(1))
+                         for cloud in report.MODULES})
+        for name, command in commands.items():
+            total, packages = measure.import_profile(command, self.env, self.args.import_runs)
+            self.results["imports"][name] = {"total_ms": total, "packages": packages}
+        progress("import profile:\n" + "\n".join(report.import_lines(self.results["imports"])))
+
+
+def aws_cli_command(aws_cli, ga_url, mode):
+    listener = seeds.listener_set(1)[0]
+    common = ["--endpoint-url", ga_url, "--region", "us-west-2", "--output", "json"]
+    if mode == "change":
+        return [aws_cli, "globalaccelerator", "update-listener", "--listener-arn", listener["listener_arn"],
+                "--client-affinity", "SOURCE_IP"] + common
+    return [aws_cli, "globalaccelerator", "list-listeners", "--accelerator-arn", listener["accelerator_arn"],
+            "--max-results", "100"] + common
+
+
+def child_environment(remote_tmp):
+    """The environment of every measured process: emulator credentials, nothing read from the user's home,
+    and Ansible's module temporary files inside the work directory."""
+    return dict(os.environ, ANSIBLE_REMOTE_TMP=remote_tmp, AWS_ACCESS_KEY_ID=CREDENTIALS["bench_aws_access_key"],
+                AWS_SECRET_ACCESS_KEY=CREDENTIALS["bench_aws_secret_key"], AWS_CONFIG_FILE=os.devnull,
+                AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+                ALIBABA_CLOUD_ACCESS_KEY_ID=CREDENTIALS["bench_alicloud_access_key"],
+                ALIBABA_CLOUD_ACCESS_KEY_SECRET=CREDENTIALS["bench_alicloud_secret_key"],
+                ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+
+
+def progress(message):
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+# --- machine description --------------------------------------------------------------------------------------------
+
+def _first_line_with(path, prefix):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _version(distribution):
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine(aws_cli):
+    info = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": _first_line_with("/proc/cpuinfo", "model name"),
+        "cores": str(os.cpu_count()),
+        "memory": _first_line_with("/proc/meminfo", "MemTotal"),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "load average before": "%.2f %.2f %.2f" % os.getloadavg(),
+    }
+    for distribution in ("ansible-core", "boto3", "botocore", "alibabacloud-nlb20220430"):
+        info[distribution] = _version(distribution)
+    if aws_cli:
+        completed = subprocess.run([aws_cli, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, check=False)
+        info["awscli"] = completed.stdout.strip()
+    return info
+
+
+# --- outputs --------------------------------------------------------------------------------------------------------
+
+def write_outputs(args, results):
+    results_path = seeds.write_json(os.path.join(args.workdir, "results.json"), results)
+    generated = report.markdown(results)
+    progress("\n" + generated)
+    if args.doc:
+        with open(args.doc, encoding="utf-8") as handle:
+            document = handle.read()
+        with open(args.doc, "w", encoding="utf-8") as handle:
+            handle.write(report.replace_generated(document, generated))
+        progress("wrote %s" % args.doc)
+    if args.plot_python:
+        image = os.path.join(os.path.dirname(args.doc) if args.doc else args.workdir, "benchmark.png")
+        subprocess.run([args.plot_python, os.path.join(HERE, "plot.py"), results_path, image], check=True)
+        progress("wrote %s" % image)
+    else:
+        progress("no --plot-python / BENCH_PLOT_PYTHON: the plot was not drawn")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if not args.sizes or args.sizes[0] < 1 or args.sizes[-1] > seeds.GROUPS * seeds.PER_GROUP:
+        raise SystemExit("--sizes: 1 to %d listeners" % (seeds.GROUPS * seeds.PER_GROUP))
+    os.makedirs(args.workdir, exist_ok=True)
+    ga_seed = seeds.write_json(os.path.join(args.workdir, "ga-seed.json"), seeds.ga_seed())
+    nlb_seed = seeds.write_json(os.path.join(args.workdir, "nlb-seed.json"), seeds.nlb_seed())
+    started = time.perf_counter()
+    info = machine(args.aws_cli)
+    with emulators.Emulators(args.workdir, ga_seed, nlb_seed) as emulator_pair:
+        bench = Bench(args, emulator_pair)
+        payloads = bench.capture_payloads()
+        bench.measure_memory(payloads)
+        bench.profile_imports(payloads)
+        bench.run_sdk_floor()
+        bench.run_playbooks()
+    info["load average after"] = "%.2f %.2f %.2f" % os.getloadavg()
+    settings = settings_of(args)
+    settings["wall_minutes"] = "%.1f" % ((time.perf_counter() - started) / 60.0)
+    bench.results.update(machine=info, settings=settings)
+    write_outputs(args, bench.results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

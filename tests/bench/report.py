@@ -1,0 +1,252 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn the benchmark's raw measurements into medians, ratios, target checks and Markdown."""
+
+from __future__ import annotations
+
+import statistics
+
+MODULES = {"ga": "ga_listener", "nlb": "nlb_listener_attribute"}
+SDK_NAMES = {"ga": "boto3 script", "nlb": "Alibaba Cloud SDK script"}
+CLI = "aws_cli"
+PING = "ping"
+MODE_LABELS = {"noop": "no-op", "change": "change", "check": "check mode"}
+MODES = ("noop", "change", "check")
+NOOP_FLOOR_RATIO = 1.2
+CLI_SPEEDUP = 2.0
+LINEARITY = 0.10
+RSS_LIMIT_MIB = 120.0
+BEGIN = "<!-- BEGIN GENERATED RESULTS (tests/bench/bench.py) -->"
+END = "<!-- END GENERATED RESULTS -->"
+
+
+def _number(value, digits=2):
+    text = ("%%.%df" % digits) % value
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def calls_text(reads, writes, dry_runs, listeners):
+    """API calls per listener, e.g. ``2 reads + 1 write``."""
+    parts = []
+    for count, word in ((reads, "read"), (writes, "write"), (dry_runs, "DryRun")):
+        if count:
+            per = count / float(listeners)
+            parts.append("%s %s%s" % (_number(per), word, "" if per == 1 or word == "DryRun" else "s"))
+    return " + ".join(parts) or "0"
+
+
+class Summary:
+    """Medians of the raw results, looked up by (task, mode, size)."""
+
+    def __init__(self, results):
+        self.results = results
+        self.sizes = sorted({run["size"] for run in results["runs"]})
+        self.runs = {}
+        for run in results["runs"]:
+            self.runs.setdefault((run["task"], run["mode"], run["size"]), []).append(run)
+        self.sdk = {}
+        for run in results["sdk"]:
+            self.sdk.setdefault((run["cloud"], run["mode"]), []).append(run["seconds"])
+
+    def has(self, task, mode, size):
+        return (task, mode, size) in self.runs
+
+    def seconds(self, task, mode, size):
+        """Median wall time of the ansible-playbook runs."""
+        return statistics.median(run["seconds"] for run in self.runs[(task, mode, size)])
+
+    def per_listener(self, task, mode, size):
+        return self.seconds(task, mode, size) / size
+
+    def calls(self, task, mode, size):
+        run = self.runs[(task, mode, size)][-1]
+        return run["reads"], run["writes"], run["dry_runs"]
+
+    def repeats(self, task, mode, size):
+        return len(self.runs[(task, mode, size)])
+
+    def sdk_seconds(self, cloud, mode):
+        """Median wall time of one SDK-script process handling one listener."""
+        return statistics.median(self.sdk[(cloud, mode)])
+
+    def floor(self, cloud, mode, size):
+        """Ansible's own per-listener cost at this size plus one SDK process per listener."""
+        return self.per_listener(PING, "noop", size) + self.sdk_seconds(cloud, mode)
+
+    def marginal(self, task, mode, low, high):
+        """Seconds per listener added between two sizes: the playbook's fixed start-up cost cancels out."""
+        return (self.seconds(task, mode, high) - self.seconds(task, mode, low)) / float(high - low)
+
+
+# --- tables ---------------------------------------------------------------------------------------------------------
+
+def _row(cells):
+    return "| " + " | ".join(cells) + " |"
+
+
+def results_table(summary, memory):
+    header = ["task", "listeners", "s / listener", "floor s / listener", "x floor", "x CLI", "API calls / listener",
+              "peak RSS MiB"]
+    lines = [_row(header), _row(["---"] * 3 + ["---:"] * 3 + ["---", "---:"])]
+    for size in summary.sizes:
+        if summary.has(PING, "noop", size):
+            lines.append(_row(["`ansible.builtin.ping` (Ansible's per-task floor)", str(size),
+                               "%.3f" % summary.per_listener(PING, "noop", size), "", "", "", "0",
+                               _mib(memory.get("ping/noop"))]))
+    for cloud in ("ga", "nlb"):
+        for mode in MODES:
+            if (cloud, mode) in summary.sdk:
+                lines.append(_row(["%s, %s (SDK floor)" % (SDK_NAMES[cloud], MODE_LABELS[mode]), "1 per process",
+                                   "%.3f" % summary.sdk_seconds(cloud, mode), "", "", "", "",
+                                   _mib(memory.get("sdk_%s/%s" % (cloud, mode)))]))
+        lines.extend(_task_rows(summary, memory, cloud, MODULES[cloud]))
+        if cloud == "ga":
+            lines.extend(_task_rows(summary, memory, cloud, CLI))
+    return "\n".join(lines)
+
+
+def _task_rows(summary, memory, cloud, task):
+    rows = []
+    for mode in MODES:
+        for size in summary.sizes:
+            if not summary.has(task, mode, size):
+                continue
+            seconds = summary.per_listener(task, mode, size)
+            floor = summary.floor(cloud, mode, size) if (cloud, mode) in summary.sdk else None
+            versus_cli = ""
+            if cloud == "ga" and task != CLI and summary.has(CLI, mode, size):
+                versus_cli = "%.2f" % (seconds / summary.per_listener(CLI, mode, size))
+            label = "`%s` %s" % (task, MODE_LABELS[mode]) if task != CLI else "AWS CLI tasks, %s" % MODE_LABELS[mode]
+            rows.append(_row([label, str(size), "%.3f" % seconds, "%.3f" % floor if floor else "",
+                              "%.2f" % (seconds / floor) if floor else "", versus_cli,
+                              calls_text(*summary.calls(task, mode, size), listeners=size),
+                              _mib(memory.get("%s/%s" % (task, mode)))]))
+    return rows
+
+
+def _mib(value):
+    return "%.0f" % value if value is not None else ""
+
+
+# --- targets --------------------------------------------------------------------------------------------------------
+
+def _verdict(passed):
+    return "**met**" if passed else "**not met**"
+
+
+def target_lines(summary, memory):
+    lines = []
+    for cloud in ("ga", "nlb"):
+        task = MODULES[cloud]
+        for size in summary.sizes:
+            if summary.has(task, "noop", size) and (cloud, "noop") in summary.sdk:
+                ratio = summary.per_listener(task, "noop", size) / summary.floor(cloud, "noop", size)
+                lines.append("- `%s` no-op, %d listener(s): %.2f x floor (target <= %.1f): %s"
+                             % (task, size, ratio, NOOP_FLOOR_RATIO, _verdict(ratio <= NOOP_FLOOR_RATIO)))
+    for size in summary.sizes:
+        if summary.has(MODULES["ga"], "change", size) and summary.has(CLI, "change", size):
+            speedup = summary.per_listener(CLI, "change", size) / summary.per_listener(MODULES["ga"], "change", size)
+            lines.append("- `ga_listener` change, %d listener(s): %.2f x faster than the AWS CLI tasks "
+                         "(target >= %.0f): %s" % (size, speedup, CLI_SPEEDUP, _verdict(speedup >= CLI_SPEEDUP)))
+    lines.extend(_linearity_lines(summary))
+    for key in sorted(memory):
+        if key.split("/")[0] in MODULES.values():
+            lines.append("- peak RSS of the `%s` process: %.0f MiB (target < %.0f): %s"
+                         % (key, memory[key], RSS_LIMIT_MIB, _verdict(memory[key] < RSS_LIMIT_MIB)))
+    return lines
+
+
+def _linearity_lines(summary):
+    if len(summary.sizes) < 3:
+        return ["- linearity: needs three sizes (e.g. 1, 10, 100); skipped"]
+    sizes = (summary.sizes[0], summary.sizes[-2], summary.sizes[-1])
+    lines = []
+    for task in [PING] + list(MODULES.values()):
+        for mode in MODES:
+            if all(summary.has(task, mode, size) for size in sizes):
+                lines.append(_linearity_line(summary, task, mode, sizes))
+    return lines
+
+
+def _linearity_line(summary, task, mode, sizes):
+    """Marginal seconds per listener over the lower and the upper range of sizes, and their drift."""
+    small, middle, large = sizes
+    before = summary.marginal(task, mode, small, middle)
+    after = summary.marginal(task, mode, middle, large)
+    drift = after / before - 1.0
+    text = ("- linearity of `%s` %s: %.3f s per added listener from %d to %d, %.3f from %d to %d (%+.0f%%; t/N: "
+            "%.3f at %d, %.3f at %d)" % (task, MODE_LABELS[mode], before, small, middle, after, middle, large,
+                                         100 * drift, summary.per_listener(task, mode, middle), middle,
+                                         summary.per_listener(task, mode, large), large))
+    if task == PING:
+        return text + ": reference, Ansible's own loop"
+    return text + " (target within %.0f%%): %s" % (100 * LINEARITY, _verdict(abs(drift) <= LINEARITY))
+
+
+def batch_lines(results):
+    """The SDK scripts handling every listener in one process: what the per-task process model costs."""
+    return ["- %s, %s, %d listeners in one process: %.3f s per listener"
+            % (SDK_NAMES[run["cloud"]], MODE_LABELS[run["mode"]], run["size"], run["seconds"] / run["size"])
+            for run in results.get("sdk_batch", [])]
+
+
+# --- import profile and machine -------------------------------------------------------------------------------------
+
+def import_lines(imports, top=8):
+    lines = []
+    for name in sorted(imports):
+        profile = imports[name]
+        ranked = sorted(profile["packages"].items(), key=lambda item: -item[1])[:top]
+        own = profile["packages"].get("multicloud.listeners", 0.0)
+        lines.append("- `%s`: %.0f ms of imports; the collection's own code %.1f ms. Largest: %s"
+                     % (name, profile["total_ms"], own, ", ".join("%s %.0f" % item for item in ranked)))
+    return lines
+
+
+def machine_lines(machine, settings):
+    keys = ("date", "cpu", "cores", "memory", "os", "python", "ansible-core", "boto3", "botocore",
+            "alibabacloud-nlb20220430", "awscli", "load average before", "load average after")
+    lines = ["- %s: %s" % (key, machine[key]) for key in keys if key in machine]
+    lines.append("- settings: %s" % ", ".join("%s=%s" % item for item in sorted(settings.items())))
+    if busy(machine):
+        lines.append("- **the machine was busy during this run** (load average above half its cores): "
+                     "the numbers are noisy; rerun on a quiet machine before drawing conclusions")
+    return lines
+
+
+def busy(machine):
+    """True when the load average (1 min) before or after the run was above half the cores."""
+    try:
+        cores = float(machine["cores"])
+        loads = [float(machine[key].split()[0]) for key in ("load average before", "load average after")]
+    except (KeyError, ValueError, IndexError):
+        return False
+    return max(loads) > cores / 2.0
+
+
+def markdown(results):
+    summary = Summary(results)
+    memory = results.get("memory", {})
+    parts = [
+        BEGIN, "",
+        "### Machine and settings", "", "\n".join(machine_lines(results["machine"], results["settings"])), "",
+        "### Results (medians)", "", results_table(summary, memory), "",
+        "For reference, the SDK floor scripts with one process for all listeners (the SDK imported once):", "",
+        "\n".join(batch_lines(results)), "",
+        "### Targets", "", "\n".join(target_lines(summary, memory)), "",
+        "### Where a module's time goes (`python -X importtime`, ms, self time per package, median)", "",
+        "\n".join(import_lines(results.get("imports", {}))), "",
+        "![seconds per listener against the number of listeners](benchmark.png)", "",
+        END,
+    ]
+    return "\n".join(parts)
+
+
+def replace_generated(document, generated):
+    """``document`` with the text between the markers replaced (appended when the markers are missing)."""
+    if BEGIN in document and END in document:
+        head = document.split(BEGIN, 1)[0]
+        tail = document.split(END, 1)[1]
+        return head + generated + tail
+    return document.rstrip("\n") + "\n\n" + generated + "\n"
