@@ -29,7 +29,7 @@ step "1. Apply the listeners" "ansible-playbook $playbook"
 ansible-playbook "$playbook"
 
 step "2. Apply again: nothing to change (changed=0), only reads" "ansible-playbook $playbook"
-out=$(ansible-playbook "$playbook" | tee /dev/stderr)
+out=$(ansible-playbook "$playbook") && printf '%s\n' "$out"
 grep -q "changed=0" <<<"$out" || { echo "demo: the second run changed something" >&2; exit 1; }
 
 edit=(-e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP -e demo_idle_timeout=60 -e demo_proxy_protocol=true)
@@ -40,5 +40,25 @@ ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
   MULTICLOUD_PLAN_JSON=.cache/demo/plan.json MULTICLOUD_PLAN_MARKDOWN=.cache/demo/plan.md \
   ansible-playbook "$playbook" --check --diff "${edit[@]}"
 echo "(the plan is also in .cache/demo/plan.json and .cache/demo/plan.md)"
+
+envs=docs/examples/environments
+for env in dev staging prod; do
+  step "4. Preview $env: one playbook; the inventory's group_vars say which accelerator, load balancer and listeners" \
+    "ansible-playbook -i $envs/inventories/$env $envs/listeners.yml --check --diff"
+  ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
+    ansible-playbook -i "$envs/inventories/$env" "$envs/listeners.yml" --check --diff
+done
+
+step "5. Apply staging, then apply it again: changed=0" "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml"
+ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml"
+out=$(ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml") && printf '%s\n' "$out"
+grep -q "changed=0" <<<"$out" || { echo "demo: the second staging run changed something" >&2; exit 1; }
+
+step "6. A listener added by hand is purged where the inventory says so (staging: ga_listeners_purge: true): preview" \
+  "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml --check --diff"
+ansible localhost -m multicloud.listeners.ga_listener \
+  -a '{"accelerator_name": "env-staging", "protocol": "TCP", "port_ranges": [{"from_port": 8081}]}' >/dev/null
+ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
+  ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml" --check --diff
 
 printf '\nDemo done. The emulators stop now; `make emulators` keeps them running on ports 4601/4602.\n'

@@ -103,14 +103,22 @@ extends_documentation_fragment:
   - multicloud.listeners.ga
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
-    description: Makes no write call; returns the predicted listener and fails when the service would refuse the change.
+    details:
+      - Makes no write call; returns the predicted listener and fails when the service would refuse the change.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
-    description: Returns the listener before and after.
+    details: Returns the listener before and after.
   idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
-    description: A second run with the same options changes nothing and makes only read calls.
+    details: A second run with the same options changes nothing and makes only read calls.
+  action_group:
+    description: Use C(group/multicloud.listeners.aws) in C(module_defaults) to set the common options once.
+    support: full
+    membership: [multicloud.listeners.aws]
 notes:
   - Module defaults for this module and amazon.aws's can be set together with the group
     C(group/multicloud.listeners.aws).
@@ -192,9 +200,11 @@ listener:
         from_port:
           description: The first port of the range.
           type: int
+          sample: 80
         to_port:
           description: The last port of the range.
           type: int
+          sample: 80
     client_affinity:
       description: The listener's client affinity.
       type: str
@@ -207,13 +217,21 @@ diff:
     before:
       description: The listener before the task, C({}) when it did not exist.
       type: dict
+      sample: {}
     after:
       description: The listener after the task, C({}) once deleted.
       type: dict
+      sample:
+        listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+        accelerator_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+        protocol: TCP
+        port_ranges: [{"from_port": 80, "to_port": 80}]
+        client_affinity: NONE
 plan:
   description:
     - What the task did, or would do in check mode, for the C(multicloud.listeners.plan) callback.
-  returned: always
+    - Also returned when the task fails because the service would refuse the change, with RV(plan.error).
+  returned: always, and when the service would refuse the change
   type: dict
   contains:
     resource:
@@ -227,24 +245,49 @@ plan:
     id:
       description: The listener's ARN; null for a listener not created yet.
       type: str
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
     key:
-      description: The listener's natural key, null when no listener is concerned.
+      description:
+        - The listener's natural key; with O(state=absent) and nothing to delete, the listener the task looked for.
+        - Null when no listener is concerned (O(listener_arn) of a listener that does not exist).
       type: dict
       contains:
         accelerator_arn:
           description: The accelerator's ARN.
           type: str
+          sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
         protocol:
           description: The listener's protocol.
           type: str
+          sample: TCP
         port_ranges:
           description: The listener's port ranges, sorted.
           type: list
           elements: dict
+          sample: [{"from_port": 80, "to_port": 80}, {"from_port": 8443, "to_port": 8443}]
     changes:
       description: Each field that differs, with its value before and after.
       type: dict
       sample: {"port_ranges": {"before": [{"from_port": 443, "to_port": 443}], "after": [{"from_port": 8443, "to_port": 8443}]}}
+    error:
+      description: Why the service would refuse the change; the task fails.
+      returned: when the service would refuse the change
+      type: dict
+      contains:
+        code:
+          description: The error code the service would answer with.
+          type: str
+          sample: InvalidPortRangeException
+        message:
+          description: The task's failure message.
+          type: str
+          sample: >-
+            port_ranges 80, 8443 overlap the TCP listener ... (InvalidPortRangeException): allowed: ports no other TCP
+            listener of the accelerator uses
+        request_id:
+          description: Always null, as the refusal is predicted without a request.
+          type: str
+          sample: null
 """
 
 import time

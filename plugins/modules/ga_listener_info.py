@@ -33,10 +33,21 @@ extends_documentation_fragment:
   - amazon.aws.boto3
   - multicloud.listeners.ga
   - multicloud.listeners.info_attributes
+attributes:
+  action_group:
+    description: Use C(group/multicloud.listeners.aws) in C(module_defaults) to set the common options once.
+    support: full
+    membership: [multicloud.listeners.aws]
+seealso:
+  - module: multicloud.listeners.ga_listener
 """
 
 EXAMPLES = r"""
-- name: List the listeners of an accelerator
+- name: List the listeners of an accelerator, with credentials set once for the AWS modules
+  module_defaults:
+    group/multicloud.listeners.aws:
+      profile: network-admin
+      region: us-west-2
   multicloud.listeners.ga_listener_info:
     accelerator_name: web-accelerator
   register: web
@@ -78,9 +89,11 @@ listeners:
         from_port:
           description: The first port of the range.
           type: int
+          sample: 80
         to_port:
           description: The last port of the range.
           type: int
+          sample: 80
     client_affinity:
       description: The listener's client affinity.
       type: str

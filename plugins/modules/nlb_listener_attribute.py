@@ -329,11 +329,13 @@ diff:
   type: dict
   contains:
     before:
-      description: The attributes before the task.
+      description: The attributes before the task, in the shape of RV(listener) without the identity and status fields.
       type: dict
+      sample: {"idle_timeout": 900, "cps": 0, "listener_description": "web_tcp_80", "server_group_id": "sgp-atstuj3rtoptyui****"}
     after:
-      description: The attributes after the task (predicted in check mode).
+      description: The attributes after the task (predicted in check mode), in the same shape.
       type: dict
+      sample: {"idle_timeout": 60, "cps": 0, "listener_description": "web_tcp_80", "server_group_id": "sgp-atstuj3rtoptyui****"}
 plan:
   description:
     - What the task did, or would do in check mode, for the C(multicloud.listeners.plan) callback.
@@ -360,12 +362,15 @@ plan:
         load_balancer_id:
           description: The ID of the load balancer.
           type: str
+          sample: nlb-83ckzc8d4xlp8o****
         protocol:
           description: The listener's protocol.
           type: str
+          sample: TCP
         port:
           description: The listener's port.
           type: int
+          sample: 80
     changes:
       description: Each attribute that differs, with its value before and after.
       type: dict
@@ -382,9 +387,11 @@ plan:
         message:
           description: The service's error message.
           type: str
+          sample: The VpcId is mismatched.
         request_id:
           description: The ID of the failed request.
           type: str
+          sample: 365F4154-92F6-4AE4-92F8-7FF34B540710
 error:
   description: The error of a failed API call.
   returned: on API failures

@@ -39,6 +39,11 @@ requirements:
 extends_documentation_fragment:
   - multicloud.listeners.alicloud
   - multicloud.listeners.info_attributes
+attributes:
+  action_group:
+    description: Use C(group/multicloud.listeners.alicloud) in C(module_defaults) to set the common options once.
+    support: full
+    membership: [multicloud.listeners.alicloud]
 seealso:
   - module: multicloud.listeners.nlb_listener_attribute
 """
@@ -194,9 +199,11 @@ error:
     message:
       description: The service's error message.
       type: str
+      sample: You are not authorized to do this action.
     request_id:
       description: The ID of the failed request.
       type: str
+      sample: 365F4154-92F6-4AE4-92F8-7FF34B540710
 """
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
