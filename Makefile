@@ -5,12 +5,12 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 RUN := source scripts/env.sh &&
 
-.PHONY: help venv demo test units integration sanity lint docs-lint bench emulators clean
+.PHONY: help venv demo test units integration sanity lint docs-lint docs bench emulators clean
 
 help:
 	@echo "make demo   - install into .venv, start the emulators, run the examples, show a --check --diff preview"
 	@echo "make test   - install and run every test and check (units, integration, sanity, ansible-lint, doc lint)"
-	@echo "make units | integration | sanity | lint | docs-lint | bench | emulators | clean"
+	@echo "make units | integration | sanity | lint | docs-lint | docs | bench | emulators | clean"
 
 # The venv is rebuilt only when the requirement files change.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -42,6 +42,9 @@ lint: $(STAMP)
 
 docs-lint: $(STAMP)
 	@$(RUN) bash scripts/docs.sh lint
+
+docs: $(STAMP)
+	@$(RUN) bash scripts/docs.sh build
 
 emulators: $(STAMP)
 	@$(RUN) python tests/emulator/serve.py --ga-port 4601 --nlb-port 4602
