@@ -10,11 +10,11 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.multicloud.listeners.plugins.module_utils import _ga
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import create_token
 from ansible_collections.multicloud.listeners.plugins.modules import ga_listener, ga_listener_info
+from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.module_runner import run_module
 
 ACC = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefab"
 L1 = ACC + "/listener/aaaa0001"
@@ -44,15 +44,7 @@ def stub(monkeypatch):
 
 
 def run(module, capsys, check_mode=False, diff=False, **args):
-    args = dict(CREDS, **args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            module.main()
-    return json.loads(capsys.readouterr().out)
+    return run_module(module, capsys, dict(CREDS, **args), check_mode, diff)
 
 
 def api_listener(arn, protocol, *ports, affinity="NONE"):

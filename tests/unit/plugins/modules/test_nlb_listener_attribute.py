@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.multicloud.listeners.plugins.module_utils import _alicloud
 from ansible_collections.multicloud.listeners.plugins.module_utils import _nlb
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import derive_client_token
@@ -17,6 +16,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state im
 from ansible_collections.multicloud.listeners.plugins.modules import nlb_listener_attribute
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.nlb_fake import FakeNlb
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.nlb_fake import api_error
+from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.module_runner import run_module
 
 SECRET = "unit-secret-never-shown"
 CREDS = {"alicloud_access_key": "LTAIunit", "alicloud_secret_key": SECRET, "alicloud_region": "cn-hangzhou"}
@@ -34,17 +34,7 @@ def nlb(monkeypatch):
 
 
 def run(capsys, check_mode=False, diff=False, **args):
-    args = dict(CREDS, **args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    if diff:
-        args["_ansible_diff"] = True
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            nlb_listener_attribute.main()
-    out = capsys.readouterr().out
-    assert SECRET not in out
-    return json.loads(out)
+    return run_module(nlb_listener_attribute, capsys, dict(CREDS, **args), check_mode, diff, secret=SECRET)
 
 
 def update_requests(nlb):

@@ -3,17 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """nlb_listener_info against the fake SDK client of nlb_fake.py."""
 
-import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.multicloud.listeners.plugins.module_utils import _nlb
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import normalize_listener
 from ansible_collections.multicloud.listeners.plugins.modules import nlb_listener_info
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.nlb_fake import LISTENERS
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.nlb_fake import FakeNlb
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.nlb_fake import api_error
+from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.module_runner import run_module
 
 CREDS = {"alicloud_access_key": "LTAIunit", "alicloud_secret_key": "unit-secret", "alicloud_region": "cn-hangzhou"}
 
@@ -26,15 +25,7 @@ def nlb(monkeypatch):
 
 
 def run(capsys, check_mode=False, **args):
-    args = dict(CREDS, **args)
-    if check_mode:
-        args["_ansible_check_mode"] = True
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            nlb_listener_info.main()
-    out = capsys.readouterr().out
-    assert "unit-secret" not in out
-    return json.loads(out)
+    return run_module(nlb_listener_info, capsys, dict(CREDS, **args), check_mode, secret="unit-secret")
 
 
 def test_lists_every_page_of_a_load_balancer(nlb, capsys):
