@@ -155,6 +155,8 @@ class AlicloudApiError(Exception):
         self.request_id = request_id
         self.status_code = status_code
         self.kind = kind
+        self.attempts = 1  # set by RetryPolicy.run when it gives up after retries
+        self.elapsed = 0.0
 
     def to_dict(self):
         return {"code": self.code, "message": self.message, "request_id": self.request_id}
@@ -163,6 +165,8 @@ class AlicloudApiError(Exception):
         text = "%s: %s" % (self.code, self.message) if self.code else self.message
         if self.request_id:
             text = "%s (RequestId: %s)" % (text, self.request_id)
+        if self.attempts > 1:
+            text = "%s (gave up after %d attempts in %.1f s)" % (text, self.attempts, self.elapsed)
         return text
 
 
@@ -278,6 +282,7 @@ class RetryPolicy:
                 return func()
             except Exception as exc:  # pylint: disable=broad-except
                 error = api_error_from_exception(exc)
+                error.attempts, error.elapsed = attempt, clock() - started
                 if not retry_allowed or not is_retryable(error) or attempt >= self.max_attempts:
                     raise error
                 pause = self.delay(attempt)
@@ -437,7 +442,7 @@ class AlicloudModule(AnsibleModule):
 
     def fail_api_error(self, error, msg, **result):
         """Fail the task with ``msg: <code>: <message>`` and ``error: {code, message, request_id}``."""
-        self.fail_json(msg="%s: %s" % (msg, error.describe()), error=error.to_dict(), **result)
+        self.fail_json(msg="%s: %s" % (msg, error.describe()), error=error.to_dict(), retries=error.attempts - 1, **result)
 
     def deadline(self, timeout):
         return time.monotonic() + timeout

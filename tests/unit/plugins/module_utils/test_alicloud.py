@@ -230,14 +230,17 @@ def test_a_non_retryable_error_is_raised_at_once():
     with pytest.raises(AlicloudApiError) as exc:
         retry.run(func)
     assert exc.value.code == "IllegalParam" and func.calls == 1 and time_.sleeps == []
+    assert exc.value.describe() == "IllegalParam: bad (RequestId: REQ-1)"
 
 
 def test_attempts_are_bounded():
     retry, dummy = policy(max_attempts=3)
     func = Flaky(*[client_exception("SystemBusy", "b")] * 5)
-    with pytest.raises(AlicloudApiError):
+    with pytest.raises(AlicloudApiError) as exc:
         retry.run(func)
     assert func.calls == 3
+    assert exc.value.attempts == 3
+    assert exc.value.describe() == "SystemBusy: b (RequestId: REQ-1) (gave up after 3 attempts in 1.5 s)"
 
 
 def test_total_time_is_bounded():

@@ -305,3 +305,12 @@ def test_the_sdk_gets_the_endpoint_and_credentials(nlb, capsys):
     run(capsys, listener_id=TCP, cps=0, endpoint_url="http://127.0.0.1:9999")
     config = nlb.configs[0]
     assert (config.endpoint, config.protocol, config.region_id, config.access_key_id) == ("127.0.0.1:9999", "http", "cn-hangzhou", "LTAIunit")
+
+
+def test_endless_throttling_fails_saying_how_often_it_retried(nlb, capsys):
+    nlb.failures["get_listener_attribute"] = [api_error("Throttling.User", "Request was denied due to user flow control.")] * 6
+    result = run(capsys, listener_id=TCP, cps=100)
+    assert result["failed"] is True and result["retries"] == 5
+    assert result["msg"].startswith("Failed to read listener lsn-demo@80: Throttling.User: Request was denied due to user flow control.")
+    assert "(gave up after 6 attempts in " in result["msg"]
+    assert nlb.operations() == ["get_listener_attribute"] * 6
