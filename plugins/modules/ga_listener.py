@@ -288,6 +288,11 @@ plan:
           description: Always null, as the refusal is predicted without a request.
           type: str
           sample: null
+retries:
+  description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
+  returned: when an API call failed
+  type: int
+  sample: 5
 """
 
 import time

@@ -98,6 +98,11 @@ listeners:
       description: The listener's client affinity.
       type: str
       sample: NONE
+retries:
+  description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
+  returned: when an API call failed
+  type: int
+  sample: 5
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule

@@ -409,6 +409,11 @@ error:
       description: The ID of the failed request, for Alibaba Cloud support.
       type: str
       sample: 2198BD6D-9EBB-5E1C-9C48-E0ABB79CF831
+retries:
+  description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
+  returned: when an API call failed
+  type: int
+  sample: 5
 """
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError

@@ -204,6 +204,11 @@ error:
       description: The ID of the failed request.
       type: str
       sample: 365F4154-92F6-4AE4-92F8-7FF34B540710
+retries:
+  description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
+  returned: when an API call failed
+  type: int
+  sample: 5
 """
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
