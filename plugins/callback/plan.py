@@ -167,19 +167,40 @@ def make_record(host, task, module, result, failed, check_mode):
     return record
 
 
+def result_records(host, task, module, result, failed, check_mode):
+    """The records of one module result.
+
+    A module that handles one listener returns ``plan`` as one record; one that handles several
+    (``ga_accelerator_listeners``) returns a list, and when it fails only the records that carry
+    an ``error`` are failures (the others were applied before it).  A failed result whose records
+    name no error adds one failure record with its message.
+    """
+    plans = result.get("plan") if isinstance(result, dict) else None
+    if not isinstance(plans, list):
+        record = make_record(host, task, module, result, failed, check_mode)
+        return [record] if record is not None else []
+    if result.get("skipped"):
+        return []
+    records = []
+    for plan in plans:
+        if isinstance(plan, dict) and plan.get("action") in ACTIONS:
+            errored = failed and isinstance(plan.get("error"), dict)
+            records.append(make_record(host, task, module, dict(result, plan=plan), errored, check_mode))
+    if failed and not any(record["failed"] for record in records):
+        records.append(make_record(host, task, module, dict(result, plan=None), True, check_mode))
+    return records
+
+
 def records_of(host, task, module, result, failed, check_mode):
-    """The records of a task's result: one per loop item when it has ``results``, else at most one."""
+    """The records of a task's result: those of each loop item when it has ``results``, else its own."""
     items = result.get("results") if isinstance(result, dict) else None
     if isinstance(items, list):
         records = []
         for item in items:
             if isinstance(item, dict):
-                record = make_record(host, task, module, item, bool(item.get("failed")), check_mode)
-                if record is not None:
-                    records.append(record)
+                records.extend(result_records(host, task, module, item, bool(item.get("failed")), check_mode))
         return records
-    record = make_record(host, task, module, result, failed, check_mode)
-    return [record] if record is not None else []
+    return result_records(host, task, module, result, failed, check_mode)
 
 
 class Collector:
@@ -588,8 +609,7 @@ class CallbackModule(CallbackBase):
         if found is None:
             return
         key, host, task, module, check_mode = found
-        record = make_record(host, task, module, _attribute(result, "result") or {}, failed, check_mode)
-        self.collector.add_item(key, [record] if record is not None else [])
+        self.collector.add_item(key, result_records(host, task, module, _attribute(result, "result") or {}, failed, check_mode))
 
     def _ended(self, result):
         found = self._context(result)

@@ -87,6 +87,9 @@ class GlobalAccelerator:
             region = module.region  # a custom endpoint (emulator, partition) signs for the user's region
         no_sdk_retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
         self.client = module.client("globalaccelerator", region=region, config=no_sdk_retries)
+        # A task that makes several writes sets this to a function (code, message, request id) -> return values
+        # a failed call adds to the task's failure, such as the writes it already applied.
+        self.failure_result = None
 
     def call(self, operation, failure, not_found=None, gone_on_retry=None, **params):
         """Run one API call under the retry policy; a failure ends the task through fail_json_aws.
@@ -112,7 +115,12 @@ class GlobalAccelerator:
                     if retried:
                         failure = "%s (gave up after %d attempts in %.1f s; retried on: %s)" % (
                             failure, len(retried) + 1, elapsed, ", ".join(sorted(set(retried + [reason or "?"]))))
-                    self.module.fail_json_aws(e, msg=failure, retries=len(retried))
+                    extra = {}
+                    if self.failure_result is not None:
+                        response = getattr(e, "response", None) or {}
+                        extra = self.failure_result(response.get("Error", {}).get("Code") or type(e).__name__, failure,
+                                                    response.get("ResponseMetadata", {}).get("RequestId"))
+                    self.module.fail_json_aws(e, msg=failure, retries=len(retried), **extra)
                 retried.append(reason)
                 time.sleep(pause)
 

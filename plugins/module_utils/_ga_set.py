@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) multicloud.listeners contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure logic for the listeners of one accelerator handled as a set (``ga_accelerator_listeners``).
+
+Each declared entry is matched the way ``ga_listener`` matches its one listener (same protocol
+and port-range set; else the single overlapping listener of the protocol, updated in place; else a
+new listener), except that an existing listener serves at most one entry.  The result is a list of
+steps in an order the service accepts (deletes, then updates in an order that never makes two
+listeners overlap on the way, then creates), with the accelerator's listeners after them.  Every
+refusal the module can foresee is raised before the first write.  Nothing here talks to AWS.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import LISTENER_QUOTA
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import desired_listener
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import format_ranges
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_changes
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import normalize_port_ranges
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ranges_overlap
+
+ACTION_ORDER = {"delete": 0, "update": 1, "create": 2}
+
+
+class ListenerSetRejected(ValueError):
+    """The service would refuse the set; ``code`` is its error code, ``step`` the step it refuses."""
+
+    def __init__(self, code, message, step=None):
+        super(ListenerSetRejected, self).__init__(message)
+        self.code = code
+        self.step = step
+
+
+def _label(entry):
+    return "%s %s" % (entry["protocol"], format_ranges(entry["port_ranges"]))
+
+
+def validate_entries(entries, option="listeners"):
+    """Normalize the declared entries; raise ListenerInputError naming the entry and what is allowed.
+
+    Each entry comes back as ``{"index", "protocol", "port_ranges" (sorted, to_port filled in),
+    "client_affinity" (None: keep), "state", "force"}``.  Two present entries of one protocol
+    must not share a port, and no listener may be declared both present and absent.
+    """
+    normalized = []
+    for index, entry in enumerate(entries or []):
+        name = "%s[%d]" % (option, index)
+        normalized.append({
+            "index": index,
+            "protocol": entry["protocol"],
+            "port_ranges": normalize_port_ranges(entry.get("port_ranges"), name + ".port_ranges"),
+            "client_affinity": entry.get("client_affinity"),
+            "state": entry.get("state") or "present",
+            "force": bool(entry.get("force")),
+        })
+    for later in normalized:
+        for earlier in normalized[:later["index"]]:
+            if earlier["protocol"] != later["protocol"]:
+                continue
+            both_present = earlier["state"] == later["state"] == "present"
+            if both_present and ranges_overlap(earlier["port_ranges"], later["port_ranges"]):
+                raise ListenerInputError(
+                    "%s[%d].port_ranges: %s overlaps %s[%d] (%s); allowed: ports no other present %s entry declares"
+                    % (option, later["index"], format_ranges(later["port_ranges"]), option, earlier["index"],
+                       _label(earlier), later["protocol"]))
+            if earlier["port_ranges"] == later["port_ranges"]:
+                raise ListenerInputError(
+                    "%s[%d]: %s is already declared by %s[%d]; allowed: each listener declared once"
+                    % (option, later["index"], _label(later), option, earlier["index"]))
+    return normalized
+
+
+def _overlapping(listeners, entry, claimed):
+    return [item for item in listeners if item["listener_arn"] not in claimed
+            and item["protocol"] == entry["protocol"] and ranges_overlap(item["port_ranges"], entry["port_ranges"])]
+
+
+def match_entries(listeners, entries, option="listeners"):
+    """``[(entry, current listener or None)]`` in the entries' order.
+
+    Exact matches (protocol and port-range set) are claimed first; then each present entry
+    without one takes the single unclaimed listener of its protocol that overlaps it (an update in
+    place), or none (a create).  Several such listeners raise ListenerMatchError.  An absent entry
+    matches only exactly, like ``ga_listener`` without ``listener_arn``.
+    """
+    claimed = set()
+    matched = {}
+    for entry in entries:
+        for item in listeners:
+            if item["listener_arn"] not in claimed and item["protocol"] == entry["protocol"] \
+                    and item["port_ranges"] == entry["port_ranges"]:
+                matched[entry["index"]] = item
+                claimed.add(item["listener_arn"])
+                break
+    for entry in entries:
+        if entry["index"] in matched or entry["state"] != "present":
+            continue
+        overlapping = _overlapping(listeners, entry, claimed)
+        if len(overlapping) > 1:
+            raise ListenerMatchError(
+                "%s[%d]: %s overlaps %d %s listeners on the accelerator (%s); allowed: ports that overlap at most one "
+                "listener not declared by another entry (use ga_listener with listener_arn to say which one to change)"
+                % (option, entry["index"], _label(entry), len(overlapping), entry["protocol"],
+                   "; ".join("%s: %s" % (item["listener_arn"], format_ranges(item["port_ranges"])) for item in overlapping)))
+        if overlapping:
+            matched[entry["index"]] = overlapping[0]
+            claimed.add(overlapping[0]["listener_arn"])
+    return [(entry, matched.get(entry["index"])) for entry in entries]
+
+
+def _step(action, entry, current, after, force=False):
+    return {"action": action, "entry": entry, "current": current, "after": after, "force": force,
+            "changes": listener_changes(current if action != "create" else {}, after if action != "delete" else {})}
+
+
+def _conflict(listener, others):
+    """The first listener of ``others`` (not ``listener`` itself) that shares a port and protocol with it."""
+    for item in others:
+        if item is listener or (item["listener_arn"] and item["listener_arn"] == listener["listener_arn"]):
+            continue
+        if item["protocol"] == listener["protocol"] and ranges_overlap(item["port_ranges"], listener["port_ranges"]):
+            return item
+    return None
+
+
+def _order(steps, listeners):
+    """The steps in an order where no intermediate state has two overlapping listeners of a protocol.
+
+    Deletes come first (they only free ports and quota), creates last; an update waits until
+    the listeners it would overlap have moved.  Raises ListenerSetRejected when no order exists.
+    """
+    writes = sorted((step for step in steps if step["action"] != "none"), key=lambda step: ACTION_ORDER[step["action"]])
+    state = dict((item["listener_arn"], item) for item in listeners)
+    ordered = []
+    pending = list(writes)
+    while pending:
+        for step in pending:
+            if step["action"] == "delete":
+                break
+            others = [item for arn, item in state.items() if arn != step["after"]["listener_arn"]]
+            if _conflict(step["after"], others) is None:
+                break
+        else:
+            step = pending[0]
+            blocker = _conflict(step["after"], [item for arn, item in state.items() if arn != step["after"]["listener_arn"]])
+            raise ListenerSetRejected("InvalidPortRangeException", (
+                "%s[%d]: %s cannot be applied while the %s listener %s (%s) holds those ports, and that listener cannot "
+                "move first; the service would refuse it (InvalidPortRangeException): allowed: changes that can be "
+                "applied one listener at a time (split them over two tasks)"
+                % ("listeners", step["entry"]["index"], _label(step["after"]), blocker["protocol"], blocker["listener_arn"],
+                   format_ranges(blocker["port_ranges"]))), step)
+        pending.remove(step)
+        ordered.append(step)
+        if step["action"] == "delete":
+            state.pop(step["current"]["listener_arn"], None)
+        elif step["action"] == "update":
+            state[step["after"]["listener_arn"]] = step["after"]
+        else:
+            state[("new", step["entry"]["index"])] = step["after"]
+    return ordered
+
+
+def plan_set(listeners, entries, accelerator_arn, purge=False, purge_force=False, quota=LISTENER_QUOTA):
+    """What converging ``listeners`` (the accelerator's, normalized) to ``entries`` takes.
+
+    Returns ``(steps, writes, after)``: ``steps`` has one step per entry in the entries' order
+    (action ``none`` when in sync) followed by one delete per purged listener; ``writes`` the
+    steps that write, in the order to apply them; ``after`` the accelerator's listeners once
+    applied (a new listener's ARN is None).  A step is ``{"action", "entry", "current",
+    "after", "force", "changes"}``; a purge step's ``entry`` is None.  Raises
+    ListenerMatchError (ambiguous entry) or ListenerSetRejected (the service would refuse).
+    """
+    steps = []
+    claimed = set()
+    for entry, current in match_entries(listeners, entries):
+        if current is not None:
+            claimed.add(current["listener_arn"])
+        if entry["state"] == "absent":
+            action = "delete" if current is not None else "none"
+            steps.append(_step(action, entry, current, None, entry["force"]))
+            continue
+        after = desired_listener(current, entry, accelerator_arn)
+        changes = listener_changes(current, after)
+        action = "create" if current is None else ("update" if changes else "none")
+        steps.append(_step(action, entry, current, after))
+    if purge:
+        for item in listeners:
+            if item["listener_arn"] not in claimed:
+                steps.append(_step("delete", None, item, None, purge_force))
+    removed = set(step["current"]["listener_arn"] for step in steps if step["action"] == "delete")
+    replaced = dict((step["current"]["listener_arn"], step["after"]) for step in steps if step["action"] in ("update", "none")
+                    and step["current"] is not None)
+    after = [replaced.get(item["listener_arn"], item) for item in listeners if item["listener_arn"] not in removed]
+    after.extend(step["after"] for step in steps if step["action"] == "create")
+    for step in steps:
+        if step["action"] not in ("create", "update"):
+            continue
+        blocker = _conflict(step["after"], after)
+        if blocker is not None:
+            raise ListenerSetRejected("InvalidPortRangeException", (
+                "listeners[%d]: %s overlaps the %s listener %s (%s) on accelerator %s, which the task keeps; the service "
+                "would refuse it (InvalidPortRangeException): allowed: ports no other %s listener of the accelerator uses "
+                "(declare that listener too, or set purge)"
+                % (step["entry"]["index"], _label(step["after"]), blocker["protocol"], blocker["listener_arn"],
+                   format_ranges(blocker["port_ranges"]), accelerator_arn, blocker["protocol"])), step)
+    creates = [step for step in steps if step["action"] == "create"]
+    if creates and len(after) > quota:
+        step = creates[0]
+        raise ListenerSetRejected("LimitExceededException", (
+            "listeners: the accelerator %s would have %d listeners; the service would refuse the creates beyond %d "
+            "(LimitExceededException): allowed: at most %d listeners per accelerator (set purge, or declare fewer)"
+            % (accelerator_arn, len(after), quota, quota)), step)
+    return steps, _order(steps, listeners), sorted_listeners(after)
+
+
+def sorted_listeners(listeners):
+    """Listeners in a stable order for results and diffs: protocol, then first port."""
+    return sorted(listeners, key=lambda item: (item["protocol"], item["port_ranges"][0]["from_port"], item["listener_arn"] or ""))
