@@ -15,6 +15,9 @@ version_added: 0.1.0
 description:
   - Collects the C(plan) record that every module of this collection returns (what the task did, or would do in
     check mode) from every host and task of the run, and prints one summary at the end, like a Terraform plan.
+  - A module that handles several listeners in one task (M(multicloud.listeners.ga_accelerator_listeners)) returns
+    a list of records; each counts as one listener, and when the task fails only the records carrying an error are
+    failures.
   - >-
     The plan is grouped by inventory host (one host per environment is the common layout). Each listener gets one
     line with its action and its changed fields (C(idle_timeout: 900 -> 60)); a preview the service refused

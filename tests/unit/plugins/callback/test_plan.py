@@ -144,6 +144,48 @@ def test_loop_results_give_one_record_per_item():
     assert [(item["action"], item["failed"]) for item in got] == [("update", False), ("update", True)]
 
 
+SET = "multicloud.listeners.ga_accelerator_listeners"
+
+
+def set_result(plans, failed=False, msg=None):
+    """A ga_accelerator_listeners result: ``plan`` is a list of records."""
+    result = {"changed": any(plan["action"] != "none" for plan in plans), "plan": plans, "listeners": [{"secret": SECRET}]}
+    if failed:
+        result.update(failed=True, msg=msg or "Failed to update listener")
+    return result
+
+
+def test_a_list_plan_gives_one_record_per_listener():
+    got = cb.records_of("staging", "Set", SET, set_result([GA_UPDATE, GA_DELETE, GA_GONE]), False, True)
+    assert [(item["action"], item["id"], item["failed"]) for item in got] == [
+        ("update", LSN, False), ("delete", GA_DELETE["id"], False), ("none", None, False)]
+    assert SECRET not in json.dumps(got)
+
+
+def test_a_failed_set_marks_only_the_records_with_an_error():
+    failed = dict(GA_CREATE, error={"code": "AccessDeniedException", "message": "no", "request_id": "R-1"})
+    got = cb.records_of("prod", "Set", SET, set_result([GA_UPDATE, failed], failed=True), True, False)
+    assert [(item["action"], item["failed"], (item["error"] or {}).get("code")) for item in got] == [
+        ("update", False, None), ("create", True, "AccessDeniedException")]
+
+
+def test_a_failed_set_without_an_error_record_adds_its_message():
+    got = cb.records_of("prod", "Set", SET, set_result([GA_UPDATE], failed=True, msg="accelerator not DEPLOYED"), True, False)
+    assert [(item["action"], item["failed"]) for item in got] == [("update", False), (None, True)]
+    assert got[1]["error"]["message"] == "accelerator not DEPLOYED"
+
+
+def test_a_failed_set_with_an_empty_plan_is_one_failure():
+    got = cb.records_of("prod", "Set", SET, set_result([], failed=True, msg="listeners[1]: bad"), True, False)
+    assert [(item["action"], item["failed"], item["error"]["message"]) for item in got] == [(None, True, "listeners[1]: bad")]
+
+
+def test_loop_items_with_list_plans_are_flattened():
+    result = {"changed": True, "results": [set_result([GA_UPDATE, GA_GONE]), {"skipped": True}, set_result([GA_CREATE])]}
+    got = cb.records_of("prod", "Loop", SET, result, False, True)
+    assert [item["action"] for item in got] == ["update", "none", "create"]
+
+
 @pytest.mark.parametrize("name, ours", [
     ("multicloud.listeners.ga_listener", True),
     ("multicloud.listeners.nlb_listener_attribute", True),
