@@ -131,7 +131,7 @@ notes:
     timeout never creates a second listener.
   - When an API call fails after some writes were applied, the task fails with C(changed=true) and its RV(plan) lists
     the writes that were applied, followed by the one that failed.
-  - The role M(multicloud.listeners.ga_listeners,role) declares an accelerator's listeners with this module.
+  - The role P(multicloud.listeners.ga_listeners#role) declares an accelerator's listeners with this module.
 """
 
 EXAMPLES = r"""
