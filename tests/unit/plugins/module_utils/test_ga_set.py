@@ -11,18 +11,9 @@ from ansible_collections.multicloud.listeners.plugins.module_utils import _ga_se
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ranges_overlap
-
-ACC = "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefab"
-
-
-def rng(a, b=None):
-    return {"from_port": a, "to_port": a if b is None else b}
-
-
-def listener(suffix, protocol, *ranges, affinity="NONE"):
-    return {"listener_arn": "%s/listener/%s" % (ACC, suffix), "accelerator_arn": ACC, "protocol": protocol,
-            "port_ranges": list(ranges), "client_affinity": affinity}
-
+from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.test_ga_state import ACC
+from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.test_ga_state import listener
+from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.test_ga_state import rng
 
 def entry(protocol, *ports, **extra):
     ranges = [{"from_port": p[0], "to_port": p[1]} if isinstance(p, tuple) else {"from_port": p} for p in ports]
