@@ -73,6 +73,7 @@ def scenarios(modes, large_modes, size, large_from):
     found = [Scenario(report.PING, "", "ping.yml", "noop")]
     for mode in chosen:
         found.append(Scenario(report.MODULES["ga"], "ga", "ga_listener.yml", mode))
+        found.append(Scenario(report.SET_MODULES["ga"], "ga", "ga_accelerator_listeners.yml", mode))
         if mode != "check":  # ansible.builtin.command does not run in check mode
             found.append(Scenario(report.CLI, "ga", "aws_cli.yml", mode))
         found.append(Scenario(report.MODULES["nlb"], "nlb", "nlb_listener_attribute.yml", mode))
@@ -189,7 +190,7 @@ class Bench:
                 warmed.add(scenario.playbook)
             run = self.run_playbook(scenario, size)
             self.results["runs"].append(run)
-            progress("[%d/%d] %-22s %-6s %3d listeners, run %d: %6.2f s (%.3f s/listener; %.0f s so far)"
+            progress("[%d/%d] %-24s %-6s %3d listeners, run %d: %6.2f s (%.3f s/listener; %.0f s so far)"
                      % (index, len(plan), scenario.task, scenario.mode, size, repetition + 1, run["seconds"],
                         run["seconds"] / size, time.perf_counter() - started))
 
@@ -236,7 +237,7 @@ class Bench:
         """
         payloads = {}
         wanted = [Scenario(report.PING, "", "ping.yml", "noop")]
-        wanted += [Scenario(task, cloud, task + ".yml", mode) for cloud, task in report.MODULES.items()
+        wanted += [Scenario(task, cloud, task + ".yml", mode) for cloud, task in report.module_tasks()
                    for mode in report.MODES]
         for scenario in wanted:
             keep = os.path.join(self.workdir, "payloads", "%s-%s" % (scenario.task, scenario.mode))
@@ -272,7 +273,7 @@ class Bench:
 
     def profile_imports(self, payloads):
         commands = {task: [sys.executable, payloads[(task, "noop")]]
-                    for task in [report.PING] + list(report.MODULES.values())}
+                    for task in [report.PING] + [task for dummy, task in report.module_tasks()]}
         commands.update({"sdk_%s.py" % cloud: self.sdk_command(cloud, "noop", self.sdk_listeners(1))
                          for cloud in report.MODULES})
         for name, command in commands.items():
