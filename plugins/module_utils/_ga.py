@@ -27,6 +27,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._common impor
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_from_api
 
 GA_CONTROL_PLANE_REGION = "us-west-2"
+WRITE_OPERATIONS = frozenset(["create_listener", "update_listener", "delete_listener", "delete_endpoint_group"])
 PAGE_SIZE = 100  # the API's maximum: a no-op task on an accelerator reads one page
 # Options every GA module adds to amazon.aws's (documented in the multicloud.listeners.ga fragment)
 GA_ARGUMENT_SPEC = dict(allow_http_endpoint=dict(type="bool", default=False))
@@ -90,6 +91,7 @@ class GlobalAccelerator:
         # A task that makes several writes sets this to a function (code, message, request id) -> return values
         # a failed call adds to the task's failure, such as the writes it already applied.
         self.failure_result = None
+        self.writes = 0  # write calls that succeeded: a later failure still reports changed=true
 
     def call(self, operation, failure, not_found=None, gone_on_retry=None, **params):
         """Run one API call under the retry policy; a failure ends the task through fail_json_aws.
@@ -102,7 +104,10 @@ class GlobalAccelerator:
         retried = []
         while True:
             try:
-                return getattr(self.client, operation)(**params)
+                response = getattr(self.client, operation)(**params)
+                if operation in WRITE_OPERATIONS:
+                    self.writes += 1
+                return response
             except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
                 if not_found and isinstance(e, is_boto3_error_code(not_found, e)):
                     return None
@@ -115,11 +120,11 @@ class GlobalAccelerator:
                     if retried:
                         failure = "%s (gave up after %d attempts in %.1f s; retried on: %s)" % (
                             failure, len(retried) + 1, elapsed, ", ".join(sorted(set(retried + [reason or "?"]))))
-                    extra = {}
+                    extra = {"changed": True} if self.writes else {}
                     if self.failure_result is not None:
                         response = getattr(e, "response", None) or {}
-                        extra = self.failure_result(response.get("Error", {}).get("Code") or type(e).__name__, failure,
-                                                    response.get("ResponseMetadata", {}).get("RequestId"))
+                        extra.update(self.failure_result(response.get("Error", {}).get("Code") or type(e).__name__, failure,
+                                                         response.get("ResponseMetadata", {}).get("RequestId")))
                     self.module.fail_json_aws(e, msg=failure, retries=len(retried), **extra)
                 retried.append(reason)
                 time.sleep(pause)

@@ -246,18 +246,16 @@ def predict_rejection(listeners, after, quota=LISTENER_QUOTA):
     return None
 
 
-TOKEN_WINDOW_SECONDS = 600
+def create_token(accelerator_arn, listener, listeners, started):
+    """The IdempotencyToken for creating ``listener`` in one task.
 
-
-def create_token(accelerator_arn, listener, listeners, now):
-    """A deterministic IdempotencyToken for creating ``listener``.
-
-    Derived from the accelerator, the desired listener, the listeners the accelerator holds
-    now and the 10-minute window ``now`` (epoch seconds) falls in.  Every retry within one task
-    sends the same token (it is computed once), and so does a rerun that sees the same state
-    soon after, so the service never creates a second listener.  The window keeps a listener
-    deleted and later created again with the same ports from being answered with the deleted
-    one, which is what a token reused for the same request returns.
+    Derived from the accelerator, the desired listener, the listeners the accelerator holds and
+    the moment the task decided to create it (``started``, epoch seconds).  It is computed once,
+    so every retry of that create within the task sends the same token and a create whose answer
+    was lost is answered with the listener it made, never a second one.  A later task reads the
+    listeners first and finds that listener, so it needs no token of its own.  The moment keeps
+    two creates of the same listener apart (one deleted in between): the service answers a token
+    it has seen with the listener it made for it, even when that one was deleted since.
     """
     return derive_token("ga_listener", {
         "accelerator": accelerator_arn,
@@ -265,7 +263,7 @@ def create_token(accelerator_arn, listener, listeners, now):
         "port_ranges": listener["port_ranges"],
         "client_affinity": listener["client_affinity"],
         "existing": sorted(item["listener_arn"] for item in listeners),
-        "window": int(now // TOKEN_WINDOW_SECONDS),
+        "started": "%.6f" % started,
     })
 
 

@@ -127,10 +127,12 @@ attributes:
     support: full
     membership: [multicloud.listeners.aws]
 notes:
-  - A create sends an IdempotencyToken derived like M(multicloud.listeners.ga_listener)'s, so a create retried after a
-    timeout never creates a second listener.
-  - When an API call fails after some writes were applied, the task fails with C(changed=true) and its RV(plan) lists
-    the writes that were applied, followed by the one that failed.
+  - Each create sends an IdempotencyToken derived like M(multicloud.listeners.ga_listener)'s, from the listener and
+    the moment the task makes it, so a create retried after a lost answer never creates a second listener, and a
+    listener deleted and declared again is created again.
+  - When an API call fails after some writes were applied (an endpoint group deleted before its listener counts),
+    the task fails with C(changed=true) and its RV(plan) lists the writes that were applied, followed by the one that
+    failed.
   - The role P(multicloud.listeners.ga_listeners#role) declares an accelerator's listeners with this module.
 """
 
@@ -171,7 +173,7 @@ listeners:
   description:
     - The accelerator's listeners after the task (predicted in check mode), sorted by protocol and first port.
     - Each in the shape of M(multicloud.listeners.ga_listener)'s C(listener) return value.
-  returned: always
+  returned: always, except when an API call failed (then RV(plan) says which writes were applied)
   type: list
   elements: dict
   contains:
@@ -409,7 +411,7 @@ class AcceleratorListeners:
         def result(code, message, request_id):
             record = step_plan(step, accelerator_arn)
             record["error"] = {"code": code, "message": message, "request_id": request_id}
-            return {"changed": bool(applied), "plan": applied + [record], "accelerator_arn": accelerator_arn}
+            return {"plan": applied + [record], "accelerator_arn": accelerator_arn}
         return result
 
 

@@ -79,8 +79,11 @@ options:
   idempotency_token:
     description:
       - The token that makes a create request idempotent on the service side.
-      - When omitted, a token is derived from the accelerator, the desired listener and the listeners the
-        accelerator already has, so a create retried after a timeout never creates a second listener.
+      - When omitted, a token is derived from the accelerator, the desired listener and the moment the task
+        decides to create it. Every retry of the create within the task sends it, so a create whose answer was lost
+        never makes a second listener, and a listener deleted and created again gets a token of its own.
+      - A token given here makes every task send the same one; the service answers a token it has seen with the
+        listener it made for it, even after that listener was deleted.
     type: str
   force:
     description:

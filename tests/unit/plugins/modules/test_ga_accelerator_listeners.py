@@ -181,3 +181,30 @@ def test_bad_input_fails_without_calls(stub, capsys, args, message):
     result = run(capsys, **args)
     assert result["failed"] is True
     assert result["msg"] == message
+
+
+def test_a_listener_delete_failing_after_its_groups_went_is_a_change(stub, capsys):
+    seeded(stub)
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": [{"EndpointGroupArn": EG}]}, {"ListenerArn": LC, "MaxResults": 100})
+    stub.add_response("delete_endpoint_group", {}, {"EndpointGroupArn": EG})
+    stub.add_client_error("delete_listener", "AccessDeniedException", "not allowed", http_status_code=400,
+                          expected_params={"ListenerArn": LC})
+    result = run(capsys, listeners=[{"protocol": "UDP", "port_ranges": [{"from_port": 53}], "state": "absent", "force": True}])
+    assert result["failed"] is True and result["changed"] is True
+    assert [(record["action"], record["error"]["code"]) for record in result["plan"]] == [("delete", "AccessDeniedException")]
+
+
+def test_each_create_gets_a_token_of_its_own_moment(stub, capsys, monkeypatch):
+    """A listener deleted and declared again must not reuse the first create's token: the service answers a
+    token it has seen with the listener it made for it, even a deleted one."""
+    new = {"accelerator_arn": ACC, "protocol": "TCP", "port_ranges": [{"from_port": 9000, "to_port": 9000}],
+           "client_affinity": "NONE"}
+    tokens = [create_token(ACC, new, [], moment) for moment in (NOW, NOW + 1.5)]
+    assert tokens[0] != tokens[1]
+    for moment, token in zip((NOW, NOW + 1.5), tokens):
+        monkeypatch.setattr(module.time, "time", lambda moment=moment: moment)
+        listed(stub)
+        stub.add_response("create_listener", {"Listener": api_listener(LN, "TCP", 9000)}, {
+            "AcceleratorArn": ACC, "PortRanges": [{"FromPort": 9000, "ToPort": 9000}], "Protocol": "TCP",
+            "ClientAffinity": "NONE", "IdempotencyToken": token})
+        assert run(capsys, wait=False, listeners=[tcp(9000)])["changed"] is True

@@ -246,3 +246,15 @@ def test_plain_http_opt_in_warns(stub, capsys):
                  accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
     assert result["changed"] is False
     assert "plain HTTP to a non-loopback host" in json.dumps(result["warnings"])
+
+
+def test_a_delete_failing_after_its_groups_went_is_a_change(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": [{"EndpointGroupArn": EG}]},
+                      {"ListenerArn": L1, "MaxResults": 100})
+    stub.add_response("delete_endpoint_group", {}, {"EndpointGroupArn": EG})
+    stub.add_client_error("delete_listener", "AccessDeniedException", "not allowed", http_status_code=400,
+                          expected_params={"ListenerArn": L1})
+    result = run(ga_listener, capsys, state="absent", force=True, listener_arn=L1)
+    assert result["failed"] is True and result["changed"] is True
+    assert "AccessDeniedException" in result["msg"]
