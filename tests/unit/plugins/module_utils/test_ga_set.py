@@ -15,6 +15,7 @@ from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.te
 from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.test_ga_state import listener
 from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.test_ga_state import rng
 
+
 def entry(protocol, *ports, **extra):
     ranges = [{"from_port": p[0], "to_port": p[1]} if isinstance(p, tuple) else {"from_port": p} for p in ports]
     return dict({"protocol": protocol, "port_ranges": ranges}, **extra)
