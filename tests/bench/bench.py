@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The listener benchmark behind ``make bench``: module overhead against its floors and the CLI approach.
 
-    python tests/bench/bench.py [--sizes 1,10,100] [--repeats 3] [--large-repeats 1] [--sdk-runs 10] ...
+    python tests/bench/bench.py [--sizes 1,10,55,100] [--repeats 3] [--large-repeats 1] [--sdk-runs 10] ...
 
 Every option also reads an environment variable (BENCH_SIZES, BENCH_REPEATS, ...; see ``--help``).  The
 emulators run on 127.0.0.1 with zero simulated latency, so what is measured is the cost of Ansible, the
@@ -88,8 +88,8 @@ def _env(name, default):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default=_env("BENCH_SIZES", "1,10,100"),
-                        help="listener counts, comma-separated (BENCH_SIZES; default 1,10,100; at most 100)")
+    parser.add_argument("--sizes", default=_env("BENCH_SIZES", "1,10,55,100"),
+                        help="listener counts, comma-separated (BENCH_SIZES; default 1,10,55,100; at most 100)")
     parser.add_argument("--repeats", type=int, default=int(_env("BENCH_REPEATS", "3")),
                         help="runs per scenario below --large-from listeners (BENCH_REPEATS; default 3)")
     parser.add_argument("--large-repeats", type=int, default=int(_env("BENCH_LARGE_REPEATS", "1")),

@@ -170,8 +170,8 @@ def target_lines(summary, memory):
 
 def _linearity_lines(summary):
     if len(summary.sizes) < 3:
-        return ["- linearity: needs three sizes (e.g. 1, 10, 100); skipped"]
-    sizes = (summary.sizes[0], summary.sizes[-2], summary.sizes[-1])
+        return ["- linearity: needs three sizes (e.g. 10, 55, 100); skipped"]
+    sizes = tuple(summary.sizes[-3:])  # the largest three: their runs average many listeners each
     lines = []
     for task in [PING] + [task for dummy, task in module_tasks()]:
         for mode in MODES:
