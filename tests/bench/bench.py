@@ -154,9 +154,15 @@ class Bench:
         self.emulators.reset()
         vars_files = [self.connection, self.listeners_file(size, scenario.mode)]
         log = self.log_path("%s-%s-%d" % (scenario.task, scenario.mode, size))
-        seconds = measure.timed_run(scenario.command(vars_files), self.env, log)
+        items_file = os.path.join(self.workdir, "items.json")
+        if os.path.exists(items_file):
+            os.remove(items_file)
+        env = dict(self.env, ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback"), ANSIBLE_CALLBACKS_ENABLED="bench_items",
+                   BENCH_ITEMS_FILE=items_file)
+        seconds = measure.timed_run(scenario.command(vars_files), env, log)
         calls = self.checked_calls(scenario.task, scenario.cloud, scenario.mode, size, log)
-        return dict(calls, task=scenario.task, mode=scenario.mode, size=size, seconds=seconds)
+        return dict(calls, task=scenario.task, mode=scenario.mode, size=size, seconds=seconds,
+                    item_seconds=measure.last_loop_items(items_file))
 
     def checked_calls(self, task, cloud, mode, size, log):
         """The calls of the run that just ended, as counts; fail when its writes are not what it measures."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -24,6 +25,14 @@ def timed_run(command, env, log_path):
     if completed.returncode != 0:
         raise CommandFailed("%s exited %d; see %s" % (os.path.basename(command[0]), completed.returncode, log_path))
     return elapsed
+
+
+def last_loop_items(path):
+    """The item durations (seconds) of the last task that looped, from tests/bench/callback/bench_items.py."""
+    with open(path, encoding="utf-8") as handle:
+        tasks = json.load(handle)["tasks"]
+    looped = [task["items"] for task in tasks if task["items"]]
+    return looped[-1] if looped else []
 
 
 def peak_rss_mib(command, env, log_path):
