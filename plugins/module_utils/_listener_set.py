@@ -81,12 +81,20 @@ class SetProgress:
     def done(self, record):
         self.applied.append(record)
 
+    def applied_text(self):
+        """``2 writes (update TCP 80 (arn); create UDP 53)`` for messages."""
+        return "%d write%s (%s)" % (len(self.applied), "" if len(self.applied) == 1 else "s",
+                                     "; ".join(describe_record(record) for record in self.applied))
+
     def message(self, failure):
-        """``failure`` prefixed by what was applied before it (or that nothing was)."""
+        """``failure`` followed by what was applied before it (or that nothing was)."""
         if not self.applied:
             return "%s. No write was applied before it." % (failure,)
-        return "%s. Applied before it (%d): %s." % (failure, len(self.applied),
-                                                     "; ".join(describe_record(record) for record in self.applied))
+        return "%s. Applied before it: %s." % (failure, self.applied_text())
+
+    def wait_message(self, failure):
+        """Every write was accepted and then the wait failed: say what was written first."""
+        return "The service accepted %s, but %s" % (self.applied_text(), failure)
 
     def failure_fields(self, failed_record=None, error=None):
         """The result fields of a failed set task: ``changed`` and ``plan`` (applied, then the failed step)."""
