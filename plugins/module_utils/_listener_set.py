@@ -40,8 +40,8 @@ def purge_problem(entries, purge, delete_all, parent, entries_option="listeners"
                 % (DELETE_ALL_OPTION, entries_option, parent))
     if delete_all and entries:
         return ("%s: true with %d entries in %s; allowed: %s only with %s: [] (it deletes every listener, so "
-                "declaring some contradicts it)" % (DELETE_ALL_OPTION, len(entries), entries_option, DELETE_ALL_OPTION,
-                                                      entries_option))
+                "declaring some contradicts it)"
+                % (DELETE_ALL_OPTION, len(entries), entries_option, DELETE_ALL_OPTION, entries_option))
     return None
 
 
@@ -83,8 +83,8 @@ class SetProgress:
 
     def applied_text(self):
         """``2 writes (update TCP 80 (arn); create UDP 53)`` for messages."""
-        return "%d write%s (%s)" % (len(self.applied), "" if len(self.applied) == 1 else "s",
-                                     "; ".join(describe_record(record) for record in self.applied))
+        records = "; ".join(describe_record(record) for record in self.applied)
+        return "%d write%s (%s)" % (len(self.applied), "" if len(self.applied) == 1 else "s", records)
 
     def message(self, failure):
         """``failure`` followed by what was applied before it (or that nothing was)."""

@@ -56,8 +56,8 @@ options:
       port_ranges:
         description:
           - The ports the listener accepts, 1 to 10 ranges that do not overlap.
-          - Each item is a range C({from_port: 8080, to_port: 8090}) (C(to_port) defaults to C(from_port), both
-            1-65535) or, as a shorthand, a plain port C(443).
+          - Each item is a range, a dict with C(from_port) and C(to_port) (both 1-65535; C(to_port) defaults to
+            C(from_port)), or, as a shorthand, a plain port such as C(443).
         type: list
         elements: raw
         required: true
@@ -322,6 +322,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._identity imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import SetProgress
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import purge_problem
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
+
 
 def step_plan(step, accelerator_arn):
     """The ``plan`` record of one step (an absent entry with nothing to delete names what it looked for)."""
