@@ -87,10 +87,13 @@ class SetProgress:
         return "%d write%s (%s)" % (len(self.applied), "" if len(self.applied) == 1 else "s", records)
 
     def message(self, failure):
-        """``failure`` followed by what was applied before it (or that nothing was)."""
+        """``failure`` followed by what was applied before it (or that nothing was).
+
+        The cloud's error text may follow (``...: <code>: <message>``), so this reads as one clause.
+        """
         if not self.applied:
-            return "%s. No write was applied before it." % (failure,)
-        return "%s. Applied before it: %s." % (failure, self.applied_text())
+            return "%s, before any write was applied" % (failure,)
+        return "%s, after the service applied %s" % (failure, self.applied_text())
 
     def wait_message(self, failure):
         """Every write was accepted and then the wait failed: say what was written first."""

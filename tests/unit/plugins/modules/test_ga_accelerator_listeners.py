@@ -296,7 +296,7 @@ def test_a_create_whose_answers_were_all_lost_is_read_back_and_reported(stub, ca
     assert [(record["action"], record["id"]) for record in result["plan"]] == [("update", LA), ("create", LN)]
     assert "error" not in result["plan"][1] and "read afterwards" in result["plan"][1]["note"]
     assert LN in [item["listener_arn"] for item in result["listeners"]]
-    assert "a read afterwards shows it was applied" in result["msg"] and "Applied before it: 2 writes" in result["msg"]
+    assert "a read afterwards shows it was applied" in result["msg"] and "after the service applied 2 writes (update TCP 80" in result["msg"]
 
 
 def test_a_create_that_failed_and_did_not_land_is_the_failed_step(stub, capsys):
@@ -306,7 +306,8 @@ def test_a_create_that_failed_and_did_not_land_is_the_failed_step(stub, capsys):
     result = run(capsys, listeners=[tcp(9000)])
     assert result["failed"] is True and result["changed"] is False
     assert [(record["action"], record["error"]["code"]) for record in result["plan"]] == [("create", "InternalServiceErrorException")]
-    assert "No write was applied before it" in result["msg"]
+    assert result["msg"].startswith("Failed to create the listener (gave up after 6 attempts")
+    assert "), before any write was applied: An error occurred (InternalServiceErrorException)" in result["msg"]
     assert [item["listener_arn"] for item in result["listeners"]] == [LA, LB, LC]
 
 
