@@ -391,6 +391,17 @@ def test_create_rules(server, client, fields, code, status, dry_run):
     assert (logged["error"], logged["dry_run"]) == (code, dry_run)
 
 
+def test_update_keeps_the_any_port_rule(client):
+    expect_error(lambda: update(client, DEMO_TCP, server_group_id=SG_ANY_TCP),
+                 "IllegalParam.NonAnyPortListenerConflictWithAnyPortServerGroup")
+    body = create(client, listener_port=0, start_port=10000, end_port=10100, server_group_id=SG_ANY_TCP)
+    wait_for_job(client, body.job_id)
+    expect_error(lambda: update(client, body.listener_id, server_group_id=SG_TCP),
+                 "IllegalParam.AnyPortListenerConflictWithNonAnyPortServerGroup")
+    wait_for_job(client, update(client, body.listener_id, server_group_id=SG_ANY_TCP, idle_timeout=60).job_id)
+    assert get(client, body.listener_id).idle_timeout == 60
+
+
 def test_tags_up_to_20_are_accepted(client):
     body = create(client, tag=tags(*(("k%02d" % index, "v") for index in range(20))))
     assert len(get(client, body.listener_id).tags) == 20
