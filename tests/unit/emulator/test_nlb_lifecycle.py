@@ -11,6 +11,7 @@ import json
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -581,6 +582,20 @@ def test_jobs_of_different_listeners_run_side_by_side(server, client):
     assert len(listener_ids(server, DEMO_LB)) == 3 + 5 - 1
 
 
+def test_concurrent_creates_of_one_port_make_one_listener(server):
+    def attempt(_):
+        try:
+            return create(make_client(server), listener_port=9100).listener_id
+        except openapi_exceptions.ClientException as err:
+            return err.code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(attempt, range(6)))
+    made = [answer for answer in answers if answer.startswith("lsn-")]
+    assert len(made) == 1 and sorted(set(answers) - set(made)) == ["Conflict.Port"]
+    assert [item["ListenerId"] for item in state(server)["listeners"] if item["ListenerPort"] == 9100] == made
+
+
 def test_read_only_key_cannot_run_lifecycle_writes(server):
     reader = make_client(server, "LTAIemulatorreadonly", "emulator-readonly-secret")
     expect_error(lambda: create(reader), "Forbidden.NoPermission", 403)
@@ -606,6 +621,14 @@ def test_faults_apply_to_the_new_actions(server, client):
     assert [(call["operation"], call["error"]) for call in calls(server)] == [
         ("CreateListener", "SystemBusy"), ("DeleteListener", "ServiceUnavailable"),
         ("CreateListener", None), ("DeleteListener", None)]
+
+
+def test_injected_delay_on_a_lifecycle_write(server, client):
+    admin(server, "POST", "/_emulator/faults", {"operation": "StopListener", "delay": 0.3})
+    started = time.monotonic()
+    stop(client, DEMO_TCP)
+    assert time.monotonic() - started >= 0.3
+    assert [call["operation"] for call in calls(server)] == ["StopListener"]
 
 
 def test_injected_error_after_the_stop_is_applied(server, client):
