@@ -168,8 +168,8 @@ def test_create_provisions_then_runs_the_listener(server, client):
     assert LISTENER_ID.match(body.listener_id) and body.listener_id.endswith("@8080")
     assert job_status(client, body.job_id) == "Processing"
     during = get(client, body.listener_id)
-    assert (during.listener_status, during.load_balancer_id, during.region_id) == ("Provisioning", DEMO_LB,
-                                                                                    "cn-hangzhou")
+    assert (during.listener_status, during.load_balancer_id, during.region_id) == (
+        "Provisioning", DEMO_LB, "cn-hangzhou")
     assert [item.listener_status for item in list_listeners(client, listener_ids=[body.listener_id])] == [
         "Provisioning"]
     wait_for_job(client, body.job_id)
@@ -584,7 +584,8 @@ def test_jobs_of_different_listeners_run_side_by_side(server, client):
 
 
 def test_concurrent_creates_of_one_port_make_one_listener(server):
-    def attempt(_):
+    def attempt(index):
+        del index  # one call per worker
         try:
             return create(make_client(server), listener_port=9100).listener_id
         except openapi_exceptions.ClientException as err:
