@@ -723,3 +723,9 @@ def test_idle_timeout_above_900_needs_the_allow_list(server, client):
     expect_error(lambda: update(client, DEMO_UDP, idle_timeout=21), "IllegalParam.IdleTimeout")  # UDP: 10-20
     expect_error(lambda: create(client, listener_protocol="UDP", listener_port=5353, server_group_id=SG_UDP,
                                 idle_timeout=900), "IllegalParam.IdleTimeout")
+    # not with a server group that preserves client IPs
+    expect_error(lambda: update(client, DEMO_TCP, idle_timeout=1000, server_group_id=SG_PRESERVE_IP),
+                 "IllegalParam.IdleTimeout")
+    expect_error(lambda: create(client, listener_port=8081, idle_timeout=1000, server_group_id=SG_PRESERVE_IP),
+                 "IllegalParam.IdleTimeout")
+    wait_for_job(client, create(client, listener_port=8082, idle_timeout=900, server_group_id=SG_PRESERVE_IP).job_id)
