@@ -137,14 +137,14 @@ def parse_endpoint_url(url, source="endpoint_url", default_scheme=None, allow_pa
         raise refuse("must use https:// (or http:// for a loopback host), got %s://." % scheme)
     if "@" in text:
         raise refuse("must not carry user information (user@host) or any '@'; credentials go in their own options.")
-    if match.group("rest"):
-        raise refuse("must not have a query (?) or fragment (#).")
     path = match.group("path")
     if allow_path:
         if not _PATH.match(path):
             raise refuse("has a path with characters other than letters, digits and ._~%!$&'()*+,;=:-.")
     elif path not in ("", "/"):
         raise refuse("must be a scheme, a host and an optional port, with no path.")
+    if match.group("rest"):
+        raise refuse("must not have a query (?) or fragment (#).")
     authority = match.group("authority")
     host, port = authority, None
     if authority.startswith("["):

@@ -69,6 +69,7 @@ def test_netloc_and_default_scheme():
     ("http://127.0.0.1:80:81", "has an invalid port '80:81'"),
     ("http://127.0.0.1:", "has an invalid port ''"),
     ("http://127.0.0.1/path", "must be a scheme, a host and an optional port, with no path."),
+    ("https://nlb.example.com/path?x=1", "with no path."),  # the path is named first
     ("http://127.0.0.1?x=1", "must not have a query (?) or fragment (#)."),
     ("http://127.0.0.1#frag", "must not have a query (?) or fragment (#)."),
     ("", "is empty; use https://host[:port]."),

@@ -90,8 +90,8 @@ def test_a_custom_endpoint_is_signed_for_us_west_2_whatever_the_region(emulator,
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     result = info(capsys, endpoint_url=emulator.url, accelerator_name="demo-accelerator", **region_args)
     assert result.get("failed") is not True, result.get("msg")
-    assert [(call["operation"], call["error"]) for call in emulator.service.calls] == [("ListAccelerators", None),
-                                                                                     ("ListListeners", None)]
+    assert [(call["operation"], call["error"]) for call in emulator.service.calls] == [
+        ("ListAccelerators", None), ("ListListeners", None)]
 
 
 # --- the endpoint the client really uses ---------------------------------------------------------------
