@@ -252,12 +252,12 @@ def _failed_host(chain):
     return "?"
 
 
-def endpoint_failure(exc, tls_hint, host=None):
+def endpoint_failure(exc, tls_hint, host=None, dns_hint="check the region and endpoint_url"):
     """What a transport failure says about the endpoint, when retrying cannot help.
 
     Returns ``(text, retryable)`` for a TLS failure (certificate verification or handshake:
     never retryable; ``tls_hint`` is appended) or a name that could not be resolved (retryable
-    only for the resolver's temporary failure), else ``(None, None)``.  ``host`` (``host[:port]``)
+    only for the resolver's temporary failure; ``dns_hint`` is appended), else ``(None, None)``.  ``host`` (``host[:port]``)
     defaults to the one the failed connection names; the text never holds the request URL (its
     query string carries the request).
     """
@@ -273,6 +273,6 @@ def endpoint_failure(exc, tls_hint, host=None):
     for error in chain:
         if isinstance(error, socket.gaierror):
             name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-            return ("could not resolve the host name %s (%s); check the region and endpoint_url"
-                    % (name.strip("[]"), error.strerror or error)), error.errno == getattr(socket, "EAI_AGAIN", None)
+            return ("could not resolve the host name %s (%s); %s"
+                    % (name.strip("[]"), error.strerror or error, dns_hint)), error.errno == getattr(socket, "EAI_AGAIN", None)
     return None, None

@@ -35,7 +35,8 @@ PAGE_SIZE = 100  # the API's maximum: a no-op task on an accelerator reads one p
 GA_ARGUMENT_SPEC = dict(allow_http_endpoint=dict(type="bool", default=False))
 # botocore's own endpoint settings (botocore/configprovider.py), beside the client's endpoint_url
 ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR", "AWS_ENDPOINT_URL")
-TLS_HINT = ("set validate_certs=false only for an endpoint you trust, or give its CA bundle with aws_ca_bundle")
+TLS_HINT = "set validate_certs=false only for an endpoint you trust, or give its CA bundle with aws_ca_bundle"
+DNS_HINT = "check endpoint_url, AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL and the AWS config file"
 
 
 def endpoint_source(option_url, client_url, environ=None):
@@ -58,7 +59,7 @@ def _explain_endpoint_failure(exception=None, **kwargs):
     """botocore ``after-call-error`` handler: a certificate, handshake or DNS failure gets a plain
     explanation as ``exception.message``, which amazon.aws's ``fail_json_aws`` reports first."""
     if isinstance(exception, botocore.exceptions.BotoCoreError):
-        text, dummy = endpoint_failure(exception, TLS_HINT)
+        text, dummy = endpoint_failure(exception, TLS_HINT, dns_hint=DNS_HINT)
         if text:
             exception.message = text
 

@@ -206,3 +206,11 @@ def test_endpoint_source(option, client_url, environ, source):
 def test_results_carry_no_secret(capsys, tls_server):
     out = json.dumps(info(capsys, endpoint_url=tls_server.url, accelerator_name="demo-accelerator"))
     assert CREDS["secret_key"] not in out
+
+
+def test_an_unknown_host_is_named_with_where_ga_endpoints_come_from(capsys, remote_connections):
+    result = info(capsys, endpoint_url="https://ga.invalid", accelerator_name="demo-accelerator")
+    assert remote_connections == ["ga.invalid"] and result["retries"] == 0
+    assert result["msg"] == ("Failed to list accelerators: could not resolve the host name ga.invalid (refused by the test: no name "
+                             "look-ups); check endpoint_url, AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL and the AWS "
+                             "config file")
