@@ -21,6 +21,9 @@ options:
         ECS RAM role, credentials URI).
       - If not set, the environment variables E(ALICLOUD_ACCESS_KEY), E(ALICLOUD_ACCESS_KEY_ID) and
         E(ALIBABA_CLOUD_ACCESS_KEY_ID) are tried in that order.
+      - Mutually exclusive with O(profile), wherever each comes from (as in amazon.aws) - a task that sets O(profile) while
+        E(ALICLOUD_ACCESS_KEY) is in the environment fails, naming both. Set O(alicloud_access_key) and
+        O(alicloud_secret_key) to an empty string to use the profile anyway.
     type: str
     aliases: [access_key, access_key_id]
   alicloud_secret_key:
@@ -38,16 +41,18 @@ options:
     aliases: [security_token]
   alicloud_region:
     description:
-      - The region of the resources, for example V(cn-hangzhou).
-      - If not set, the environment variables E(ALICLOUD_REGION), E(ALICLOUD_REGION_ID) and E(ALIBABA_CLOUD_REGION_ID) are tried.
+      - The region of the resources, for example V(cn-hangzhou). Required, from one of the sources below.
+      - If not set, the environment variables E(ALICLOUD_REGION), E(ALICLOUD_REGION_ID) and E(ALIBABA_CLOUD_REGION_ID) are tried,
+        then the C(region_id) of the selected aliyun CLI profile - O(profile) (or E(ALICLOUD_PROFILE), E(ALIBABA_CLOUD_PROFILE)),
+        else the current profile of O(shared_credentials_file) or C(~/.aliyun/config.json).
     type: str
-    required: true
     aliases: [region, region_id]
   profile:
     description:
       - A profile of the aliyun CLI configuration file (see O(shared_credentials_file)) to take credentials from.
-      - Used when no O(alicloud_access_key) is given. If not set, the environment variable E(ALICLOUD_PROFILE) is tried;
-        E(ALIBABA_CLOUD_PROFILE) is honoured by the default credential chain.
+      - Cannot be combined with O(alicloud_access_key) (see there). If not set, the environment variable E(ALICLOUD_PROFILE)
+        is tried; E(ALIBABA_CLOUD_PROFILE) is honoured by the default credential chain.
+      - Its C(region_id) is the default of O(alicloud_region).
     type: str
   shared_credentials_file:
     description:
@@ -78,7 +83,11 @@ options:
       - The API endpoint. Defaults to C(<product>.<region>.aliyuncs.com) over HTTPS, for example C(nlb.cn-hangzhou.aliyuncs.com).
       - Accepts a host (HTTPS), such as the VPC endpoint C(nlb-vpc.cn-hangzhou.aliyuncs.com), C(https://host[:port]),
         or C(http://host:port) for a loopback host (C(127.0.0.0/8), C(localhost), C(::1)), for example a local emulator.
-        Plain HTTP to any other host needs O(allow_http_endpoint=true).
+        Plain HTTP to any other host needs O(allow_http_endpoint=true); C(*.localhost) names are resolved through DNS and
+        do not count as loopback.
+      - Parsed the same way as the AWS modules' endpoints - URLs that HTTP clients read differently are refused before any
+        request (backslashes, user information, whitespace, control or non-ASCII characters, a path, a query, a fragment,
+        an empty or malformed host or port, schemes other than C(http) and C(https)).
       - If not set, the environment variable E(ALICLOUD_NLB_ENDPOINT_URL) is tried (for the NLB modules).
     type: str
     aliases: [alicloud_endpoint_url]
@@ -91,6 +100,7 @@ options:
   validate_certs:
     description:
       - Verify the endpoint's TLS certificate. Set to V(false) only for a private endpoint with a self-signed certificate.
+      - A certificate that fails verification fails the task at once (it is not retried), naming the host.
     type: bool
     default: true
 requirements:
@@ -102,4 +112,6 @@ notes:
     are retried with jittered exponential backoff (at most 6 attempts within 60 seconds). Writes are retried only with the
     same C(ClientToken), so the service applies them at most once.
   - Failures return C(error) with the service's C(code), C(message) and C(request_id).
+  - A certificate or TLS handshake failure is not retried; nor is a host name the resolver says does not exist (the
+    message names the host, not the request).
 """

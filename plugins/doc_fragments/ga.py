@@ -14,9 +14,21 @@ class ModuleDocFragment:
 options:
   allow_http_endpoint:
     description:
-      - Allow a plain C(http://) O(endpoint_url) to a host that is not a loopback address.
-      - Plain HTTP to C(127.0.0.0/8), C(localhost) or C(::1) (a local emulator) is always allowed. Elsewhere it is refused
-        unless this is set, and then a warning says that requests travel unencrypted.
+      - Allow a plain C(http://) endpoint to a host that is not a loopback address.
+      - Plain HTTP to C(127.0.0.0/8), C(localhost) or C(::1) (a local emulator) is always allowed; other names, C(*.localhost)
+        included, are resolved through DNS and do not count as loopback. Elsewhere plain HTTP is refused unless this is
+        set, and then a warning says that requests travel unencrypted.
+      - The rule applies to the endpoint the client really uses, wherever it comes from (O(endpoint_url), or botocore's own
+        settings E(AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR), E(AWS_ENDPOINT_URL) and C(endpoint_url) in the AWS config file).
+        It is checked before the first request, and the message says where the endpoint came from.
     type: bool
     default: false
+notes:
+  - An endpoint URL is C(https://host[:port]) or C(http://host[:port]) with an optional path. URLs that HTTP clients read
+    differently are refused before any request, whatever their source - backslashes, user information (C(user@)), whitespace,
+    control or non-ASCII characters, an empty or malformed host or port, a query or a fragment, and schemes other than
+    C(http) and C(https).
+  - Requests are signed for C(us-west-2), the Global Accelerator control plane, also with a custom endpoint.
+  - A TLS certificate the client does not trust fails the task at once (it is not retried), naming the host; set
+    O(validate_certs=false) only for an endpoint you trust, or give its CA bundle with O(aws_ca_bundle).
 """

@@ -21,19 +21,29 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
 import random
+import re
 import time
 import traceback
-from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.multicloud.listeners.plugins.module_utils._common import plain_http_problem
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import EndpointUrlError
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import check_endpoint_url
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import endpoint_failure
 
 USER_AGENT = "AnsibleCollection/multicloud.listeners"
 SDK_CORE_PACKAGES = "alibabacloud-tea-openapi and alibabacloud-credentials"
+ACCESS_KEY_VARIABLES = ("ALICLOUD_ACCESS_KEY", "ALICLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID")
+REGION_VARIABLES = ("ALICLOUD_REGION", "ALICLOUD_REGION_ID", "ALIBABA_CLOUD_REGION_ID")
+TLS_HINT = "set validate_certs=false only for an endpoint you trust (a private endpoint with a self-signed certificate)"
+CREDENTIALS_HINT = ("No usable Alibaba Cloud credentials: set alicloud_access_key and alicloud_secret_key "
+                    "(or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY), or profile / shared_credentials_file "
+                    "(an aliyun CLI profile), or ecs_role_name.")
 
 RETRYABLE_CODES = frozenset(["SystemBusy", "ServiceUnavailable"])
 RETRYABLE_CODE_PREFIXES = ("Throttling",)
@@ -50,7 +60,7 @@ def alicloud_argument_spec(product):
     return dict(
         alicloud_access_key=dict(
             type="str", aliases=["access_key", "access_key_id"], no_log=False,
-            fallback=(env_fallback, ["ALICLOUD_ACCESS_KEY", "ALICLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID"]),
+            fallback=(env_fallback, list(ACCESS_KEY_VARIABLES)),
         ),
         alicloud_secret_key=dict(
             type="str", aliases=["secret_key", "secret_access_key"], no_log=True,
@@ -61,8 +71,8 @@ def alicloud_argument_spec(product):
             fallback=(env_fallback, ["ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"]),
         ),
         alicloud_region=dict(
-            type="str", aliases=["region", "region_id"], required=True,
-            fallback=(env_fallback, ["ALICLOUD_REGION", "ALICLOUD_REGION_ID", "ALIBABA_CLOUD_REGION_ID"]),
+            type="str", aliases=["region", "region_id"],  # checked by check_common_options (it may come from a profile)
+            fallback=(env_fallback, list(REGION_VARIABLES)),
         ),
         profile=dict(type="str", fallback=(env_fallback, ["ALICLOUD_PROFILE"])),
         shared_credentials_file=dict(type="path", fallback=(env_fallback, ["ALICLOUD_SHARED_CREDENTIALS_FILE"])),
@@ -77,11 +87,31 @@ def alicloud_argument_spec(product):
     )
 
 
-def check_common_options(params):
-    """Checks of the common options that argument_spec cannot express (empty values count as unset)."""
+def _from_environment(option, value, variables, environ):
+    """``option`` as a message names it: with the variable its value came from, when one holds it."""
+    for name in variables:
+        if environ.get(name):
+            return "%s (from the environment variable %s)" % (option, name) if environ[name] == value else option
+    return option
+
+
+def check_common_options(params, environ=None, region_note=None):
+    """Checks of the common options that argument_spec cannot express (empty values count as unset).
+
+    ``region_note`` says what the look-up of an aliyun CLI profile's region found, for the message
+    when no region is set anywhere.
+    """
+    environ = os.environ if environ is None else environ
     errors = []
     if not params.get("alicloud_region"):
-        errors.append("alicloud_region is required: set it, or ALICLOUD_REGION or ALIBABA_CLOUD_REGION_ID.")
+        errors.append("alicloud_region is required: set it, or the environment variable ALICLOUD_REGION or ALIBABA_CLOUD_REGION_ID, "
+                      "or region_id in the selected aliyun CLI profile%s." % (" (%s)" % region_note if region_note else ""))
+    if params.get("profile") and params.get("alicloud_access_key"):
+        errors.append(
+            "%s and %s are both set, so it is ambiguous which credentials to use: remove one, or set alicloud_access_key and "
+            "alicloud_secret_key to '' to use the profile." % (
+                _from_environment("profile %r" % params["profile"], params["profile"], ("ALICLOUD_PROFILE",), environ),
+                _from_environment("alicloud_access_key", params["alicloud_access_key"], ACCESS_KEY_VARIABLES, environ)))
     has_key, has_secret = bool(params.get("alicloud_access_key")), bool(params.get("alicloud_secret_key"))
     if has_key != has_secret:
         given, missing = ("alicloud_access_key", "alicloud_secret_key") if has_key else ("alicloud_secret_key", "alicloud_access_key")
@@ -94,8 +124,7 @@ def check_common_options(params):
 # --- endpoint ----------------------------------------------------------------------
 
 
-class EndpointError(ValueError):
-    """``endpoint_url`` is not usable; the message names the option and what is allowed."""
+EndpointError = EndpointUrlError  # the name this module used before the parser moved to _common
 
 
 def default_endpoint_host(product, region):
@@ -109,32 +138,58 @@ def parse_endpoint_url(endpoint_url, product, region, allow_http=False):
     ``protocol`` ``https`` or ``http``, ``warning`` a text or ``None``.
     Accepts nothing (``<product>.<region>.aliyuncs.com``), a bare host (HTTPS, e.g. the
     VPC endpoint ``nlb-vpc.cn-hangzhou.aliyuncs.com``), ``https://host[:port]`` and
-    ``http://host:port``, the last only for loopback hosts unless ``allow_http``.
+    ``http://host:port``, the last only for loopback hosts unless ``allow_http``; the URL
+    is parsed by ``_common.parse_endpoint_url``, the same parser as the AWS modules'.
     Raises ``EndpointError``.
     """
-    if endpoint_url is None or not endpoint_url.strip():
+    if endpoint_url is None or endpoint_url == "":
         return default_endpoint_host(product, region), "https", None
-    text = endpoint_url.strip()
-    if "://" not in text:
-        text = "https://" + text
+    endpoint, warning = check_endpoint_url(endpoint_url, allow_http, default_scheme="https")
+    return endpoint.netloc, endpoint.scheme, warning
+
+
+# --- region from the aliyun CLI configuration ------------------------------------------------
+
+
+def cli_config_path(params, environ=None):
+    """The aliyun CLI configuration file: ``shared_credentials_file`` or ``$HOME/.aliyun/config.json``."""
+    environ = os.environ if environ is None else environ
+    if params.get("shared_credentials_file"):
+        return params["shared_credentials_file"]
+    return os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".aliyun", "config.json")
+
+
+def cli_profile_region(config, profile_name=None):
+    """``(region_id or None, note)`` of the selected profile of a parsed aliyun CLI ``config.json``.
+
+    The profile is ``profile_name``, else the file's ``current`` one (as alibabacloud-credentials
+    selects it); ``note`` says why there is no region.
+    """
+    if not isinstance(config, dict):
+        return None, "it is not a JSON object"
+    name = profile_name or config.get("current")
+    if not name:
+        return None, "it names no current profile"
+    for profile in config.get("profiles") or []:
+        if isinstance(profile, dict) and profile.get("name") == name:
+            if profile.get("region_id"):
+                return profile["region_id"], None
+            return None, "its profile %r has no region_id" % name
+    return None, "it has no profile %r" % name
+
+
+def region_from_cli_profile(params, environ=None):
+    """``(region or None, note)``: the ``region_id`` of the selected aliyun CLI profile, if any."""
+    environ = os.environ if environ is None else environ
+    path = cli_config_path(params, environ)
     try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        raise EndpointError("endpoint_url %r is not a valid URL; use https://host[:port] or http://127.0.0.1:port." % (endpoint_url,))
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise EndpointError("endpoint_url %r must use https:// (or http:// for a loopback host), got %s://." % (endpoint_url, scheme))
-    if not parts.hostname or parts.username or parts.password or parts.query or parts.fragment or parts.path not in ("", "/"):
-        raise EndpointError("endpoint_url %r must be a scheme, a host and an optional port, with no path, query or credentials." % (endpoint_url,))
-    host = parts.hostname
-    netloc = "[%s]" % host if ":" in host else host
-    if port is not None:
-        netloc = "%s:%d" % (netloc, port)
-    error, warning = plain_http_problem(text, allow_http)
-    if error:
-        raise EndpointError(error)
-    return netloc, scheme, warning
+        with open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError) as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else "not readable JSON"
+        return None, "%s: %s" % (path, reason)
+    region, why = cli_profile_region(config, params.get("profile") or environ.get("ALIBABA_CLOUD_PROFILE"))
+    return region, None if region else "%s: %s" % (path, why)
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -144,8 +199,10 @@ class AlicloudApiError(Exception):
     """One failed SDK call, whatever the SDK raised.
 
     ``kind`` is ``api`` (the service answered with an error code), ``transport``
-    (no answer: connection refused, reset, timeout), ``credentials`` (no usable
-    credentials) or ``sdk`` (anything else the SDK raised).
+    (no answer: connection refused, reset, timeout), ``endpoint`` (the endpoint cannot
+    work: its certificate is not trusted, its TLS handshake fails, its host name does
+    not resolve), ``credentials`` (no usable credentials) or ``sdk`` (anything else
+    the SDK raised).
     """
 
     def __init__(self, message, code=None, request_id=None, status_code=None, kind="api"):
@@ -213,6 +270,13 @@ def _is_credentials_error(exc):
     return name == "CredentialException" or getattr(exc, "code", None) == "InvalidCredentials"
 
 
+def _credentials_error(exc):
+    """One line: where credentials can be given, then the credential chain's own detail."""
+    detail = str(getattr(exc, "message", None) or exc)
+    detail = re.sub(r"(: )\$(?=[/~\\A-Za-z])", r"\1", detail)  # the chain writes "credentials file: $/home/..."
+    return AlicloudApiError("%s The credential chain said: %s" % (CREDENTIALS_HINT, detail), kind="credentials")
+
+
 def api_error_from_exception(exc):
     """Convert whatever an SDK call raised into an ``AlicloudApiError``."""
     if isinstance(exc, AlicloudApiError):
@@ -228,15 +292,23 @@ def api_error_from_exception(exc):
     if transport_classes and isinstance(exc, transport_classes):
         inner = getattr(exc, "inner_exception", None) or exc
         if _is_credentials_error(inner):
-            return AlicloudApiError("No usable Alibaba Cloud credentials: %s" % (getattr(inner, "message", None) or inner,), kind="credentials")
+            return _credentials_error(inner)
+        text, retryable = endpoint_failure(inner, TLS_HINT)
+        if text:
+            # a certificate, handshake or unknown-host failure: say what was wrong (not the request URL), retry only a resolver hiccup
+            return AlicloudApiError(text[0].upper() + text[1:] + ".", kind="transport" if retryable else "endpoint")
         return AlicloudApiError("The request did not get an answer: %s" % (inner,), kind="transport")
     if _is_credentials_error(exc):
-        return AlicloudApiError("No usable Alibaba Cloud credentials: %s" % (getattr(exc, "message", None) or exc,), kind="credentials")
+        return _credentials_error(exc)
     return AlicloudApiError("%s: %s" % (type(exc).__name__, exc), kind="sdk")
 
 
 def is_retryable(error):
-    """Throttling*, SystemBusy, ServiceUnavailable, HTTP 5xx and transport failures."""
+    """Throttling*, SystemBusy, ServiceUnavailable, HTTP 5xx and transport failures.
+
+    Not ``endpoint`` failures (certificate verification, TLS handshake, a host name that does
+    not exist): the next attempt would fail the same way.
+    """
     if error.kind == "transport":
         return True
     if error.kind != "api":
@@ -340,9 +412,12 @@ class AlicloudModule(AnsibleModule):
         spec.update(argument_spec or {})
         super(AlicloudModule, self).__init__(argument_spec=spec, **kwargs)
         self.product = product
+        region_note = None
+        if not self.params["alicloud_region"]:
+            self.params["alicloud_region"], region_note = region_from_cli_profile(self.params)
         self.region = self.params["alicloud_region"]
         self.retry_policy = RetryPolicy()
-        errors = check_common_options(self.params)
+        errors = check_common_options(self.params, region_note=region_note)
         if errors:
             self.fail_json(msg=" ".join(errors))
         try:
@@ -355,17 +430,24 @@ class AlicloudModule(AnsibleModule):
 
     # -- client factory --
 
+    def require_sdk(self, load, package):
+        """``load()`` (an SDK import); a missing package fails the task with ``missing_required_lib``.
+
+        :arg package: the PyPI name reported when the import fails.
+        """
+        try:
+            return load()
+        except ImportError:
+            self.fail_json(msg=missing_required_lib("%s (and %s)" % (package, SDK_CORE_PACKAGES)), exception=traceback.format_exc())
+            raise  # not reached: fail_json exits
+
     def sdk_client(self, load_client_class, package):
         """Build an SDK client: ``load_client_class()`` imports and returns the client class.
 
         :arg package: the PyPI name reported when the import fails.
         """
-        try:
-            client_class = load_client_class()
-            config = self._sdk_config()
-        except ImportError:
-            self.fail_json(msg=missing_required_lib("%s (and %s)" % (package, SDK_CORE_PACKAGES)), exception=traceback.format_exc())
-            raise  # not reached: fail_json exits
+        client_class = self.require_sdk(load_client_class, package)
+        config = self.require_sdk(self._sdk_config, package)
         try:
             return client_class(config)
         except Exception as exc:  # pylint: disable=broad-except

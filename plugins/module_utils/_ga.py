@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import random
 import time
 
@@ -23,6 +24,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._common import endpoint_failure
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plain_http_problem
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_from_api
 
@@ -31,6 +33,35 @@ WRITE_OPERATIONS = frozenset(["create_listener", "update_listener", "delete_list
 PAGE_SIZE = 100  # the API's maximum: a no-op task on an accelerator reads one page
 # Options every GA module adds to amazon.aws's (documented in the multicloud.listeners.ga fragment)
 GA_ARGUMENT_SPEC = dict(allow_http_endpoint=dict(type="bool", default=False))
+# botocore's own endpoint settings (botocore/configprovider.py), beside the client's endpoint_url
+ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR", "AWS_ENDPOINT_URL")
+TLS_HINT = "set validate_certs=false only for an endpoint you trust, or give its CA bundle with aws_ca_bundle"
+DNS_HINT = "check endpoint_url, AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL and the AWS config file"
+
+
+def endpoint_source(option_url, client_url, environ=None):
+    """Where the endpoint a built client uses came from, as messages name it.
+
+    ``option_url`` is the module's ``endpoint_url``; botocore otherwise takes the endpoint from
+    ``AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR``, then ``AWS_ENDPOINT_URL``, then ``endpoint_url`` in
+    the AWS config file (a service section first), else the default one.
+    """
+    environ = os.environ if environ is None else environ
+    if option_url and option_url == client_url:
+        return "endpoint_url"
+    for name in ENDPOINT_VARIABLES:
+        if environ.get(name) and environ[name].strip() == client_url:
+            return "the endpoint from the AWS environment (%s)" % name
+    return "the endpoint from the AWS environment/config (endpoint_url in the AWS config file)"
+
+
+def _explain_endpoint_failure(exception=None, **kwargs):
+    """botocore ``after-call-error`` handler: a certificate, handshake or DNS failure gets a plain
+    explanation as ``exception.message``, which amazon.aws's ``fail_json_aws`` reports first."""
+    if isinstance(exception, botocore.exceptions.BotoCoreError):
+        text, dummy = endpoint_failure(exception, TLS_HINT, dns_hint=DNS_HINT)
+        if text:
+            exception.message = text
 
 
 class WaitTimeout(Exception):
@@ -57,9 +88,24 @@ class RetryPolicy:
         self.budget = budget
 
     def reason(self, error):
-        """A short label for a retryable error, or None when it must not be retried."""
-        if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError)):
+        """A short label for a retryable error, or None when it must not be retried.
+
+        Not retried: TLS failures (``SSLError``, a ``ConnectionError``: an untrusted certificate stays
+        untrusted), an endpoint host name that does not exist, and what botocore wraps as a bare
+        ``HTTPClientError`` (an unsupported URL scheme, a malformed URL) unless it is a socket error.
+        """
+        if isinstance(error, botocore.exceptions.SSLError):
+            return None
+        if isinstance(error, botocore.exceptions.BotoCoreError):
+            dummy, retryable = endpoint_failure(error, TLS_HINT)
+            if retryable is False:
+                return None
+        if isinstance(error, (botocore.exceptions.ConnectionError, botocore.exceptions.ReadTimeoutError,
+                              botocore.exceptions.ConnectionClosedError)):
             return type(error).__name__
+        if isinstance(error, botocore.exceptions.HTTPClientError):
+            inner = error.kwargs.get("error")
+            return type(error).__name__ if isinstance(inner, OSError) else None
         if isinstance(error, botocore.exceptions.ClientError):
             code = error.response.get("Error", {}).get("Code")
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
@@ -78,16 +124,25 @@ class GlobalAccelerator:
     def __init__(self, module, retry=None):
         self.module = module
         self.retry = retry or RetryPolicy()
-        error, warning = plain_http_problem(module.params.get("endpoint_url"), module.params.get("allow_http_endpoint"))
+        option_url = module.params.get("endpoint_url")
+        allow_http = module.params.get("allow_http_endpoint")
+        error, warning = plain_http_problem(option_url, allow_http)
         if error:
             module.fail_json(msg=error)
         if warning:
             module.warn(warning)
-        region = GA_CONTROL_PLANE_REGION
-        if module.params.get("endpoint_url") and module.region:
-            region = module.region  # a custom endpoint (emulator, partition) signs for the user's region
         no_sdk_retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
-        self.client = module.client("globalaccelerator", region=region, config=no_sdk_retries)
+        # GA has one control plane: requests are signed for us-west-2 whatever the endpoint (an emulator too)
+        self.client = module.client("globalaccelerator", region=GA_CONTROL_PLANE_REGION, config=no_sdk_retries)
+        # botocore may have taken the endpoint from AWS_ENDPOINT_URL*, or the config file: judge the one it uses
+        client_url = self.client.meta.endpoint_url
+        if client_url != option_url:
+            error, warning = plain_http_problem(client_url, allow_http, endpoint_source(option_url, client_url))
+            if error:
+                module.fail_json(msg=error)
+            if warning:
+                module.warn(warning)
+        self.client.meta.events.register("after-call-error", _explain_endpoint_failure)
         # A task that makes writes sets this to a function (code, message, request id, uncertain) -> return values
         # a failed call adds to the task's failure, such as the writes it already applied; ``uncertain`` says the
         # failure may hide a write the service applied (its answers were lost).

@@ -61,6 +61,8 @@ class NlbListenerApi:
 
     def __init__(self, module):
         self.module = module
+        # the request models are built before the client: a missing SDK fails here with missing_required_lib
+        module.require_sdk(_sdk_models, SDK_PACKAGE)
         self._client = None
         self._runtime = None
 

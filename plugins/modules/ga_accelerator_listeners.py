@@ -26,8 +26,8 @@ description:
     never half applied. The writes are ordered so that no two listeners overlap on the way (deletes, then updates,
     then creates).
   - Check mode makes no write call; it returns the predicted listeners and the plan.
-  - The Global Accelerator control plane lives in C(us-west-2). The client uses that region whatever O(region) says,
-    unless O(endpoint_url) is set.
+  - The Global Accelerator control plane lives in C(us-west-2). The client signs its requests for that region whatever
+    O(region) says, also with a custom O(endpoint_url).
 author:
   - multicloud.listeners maintainers (@multicloud)
 options:

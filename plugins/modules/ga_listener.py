@@ -20,8 +20,8 @@ description:
     across environments need no ARNs.
   - Check mode makes no write call. It predicts the listener and fails the preview when the service would refuse
     the change (ports used by another listener of the same protocol, the listener quota).
-  - The Global Accelerator control plane lives in C(us-west-2). The client uses that region whatever O(region) says,
-    unless O(endpoint_url) is set.
+  - The Global Accelerator control plane lives in C(us-west-2). The client signs its requests for that region whatever
+    O(region) says, also with a custom O(endpoint_url).
 author:
   - multicloud.listeners maintainers (@multicloud)
 options:

@@ -5,6 +5,7 @@
 
 import contextlib
 import json
+import socket
 
 import pytest
 import requests
@@ -29,14 +30,15 @@ ENV_NAMES = [
     "ALICLOUD_SECRET_ACCESS_KEY", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN",
     "ALICLOUD_REGION", "ALICLOUD_REGION_ID", "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_PROFILE", "ALICLOUD_SHARED_CREDENTIALS_FILE",
     "ALICLOUD_ASSUME_ROLE_ARN", "ALICLOUD_ASSUME_ROLE_SESSION_NAME", "ALICLOUD_ECS_ROLE_NAME", "ALIBABA_CLOUD_ECS_METADATA",
-    "ALICLOUD_NLB_ENDPOINT_URL",
+    "ALICLOUD_NLB_ENDPOINT_URL", "ALIBABA_CLOUD_PROFILE",
 ]
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
+def clean_environment(monkeypatch, tmp_path):
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no aliyun CLI configuration unless a test writes one
 
 
 class FakeTime:
@@ -108,11 +110,14 @@ def test_parse_endpoint_url(url, endpoint, protocol):
      "endpoint_url 'http://nlb.example.com:8080' uses plain HTTP, which is allowed only for loopback hosts "
      "(127.0.0.0/8, localhost, ::1); use https:// or set allow_http_endpoint=true."),
     ("ftp://host", "endpoint_url 'ftp://host' must use https:// (or http:// for a loopback host), got ftp://."),
-    ("https://host/path", "endpoint_url 'https://host/path' must be a scheme, a host and an optional port, with no path, query or credentials."),
-    ("https://user:pw@host", "must be a scheme, a host and an optional port"),
-    ("https://host?x=1", "must be a scheme, a host and an optional port"),
-    ("https://", "must be a scheme, a host and an optional port"),
-    ("https://host:99999", "endpoint_url 'https://host:99999' is not a valid URL"),
+    ("https://host/path", "endpoint_url 'https://host/path' must be a scheme, a host and an optional port, with no path."),
+    ("https://user:pw@host", "endpoint_url 'https://user:pw@host' must not carry user information (user@host) or any '@'"),
+    ("https://host?x=1", "endpoint_url 'https://host?x=1' must not have a query (?) or fragment (#)."),
+    ("https://", "endpoint_url 'https://' has no host; use https://host[:port]."),
+    ("https://host:99999", "endpoint_url 'https://host:99999' has an invalid port '99999': allowed are 1-65535."),
+    ("http://192.0.2.1\\@127.0.0.1", "contains a backslash, which HTTP clients do not all read the same way; remove it."),
+    ("http://foo.localhost:80", "endpoint_url 'http://foo.localhost:80' uses plain HTTP, which is allowed only for loopback hosts"),
+    ("  ", "endpoint_url '  ' contains whitespace or a control character (position 0); remove it."),
 ])
 def test_parse_endpoint_url_refuses(url, message):
     with pytest.raises(EndpointError) as exc:
@@ -178,7 +183,20 @@ def test_transport_and_credentials_messages():
     assert _alicloud.api_error_from_exception(transport_exception(requests.exceptions.ConnectionError("refused"))).message == (
         "The request did not get an answer: refused")
     assert _alicloud.api_error_from_exception(CredentialException("nothing found")).message == (
-        "No usable Alibaba Cloud credentials: nothing found")
+        "No usable Alibaba Cloud credentials: set alicloud_access_key and alicloud_secret_key (or ALICLOUD_ACCESS_KEY and "
+        "ALICLOUD_SECRET_KEY), or profile / shared_credentials_file (an aliyun CLI profile), or ecs_role_name. "
+        "The credential chain said: nothing found")
+
+
+def test_the_credential_chain_detail_comes_last_without_its_stray_dollar():
+    chain = ("unable to load credentials from any of the providers in the chain: ['EnvironmentVariableCredentialsProvider: "
+             "Environment variable accessKeyId cannot be empty', 'ProfileCredentialsProvider: failed to get credential from "
+             "credentials file: $/home/u/.alibabacloud/credentials.ini']")
+    error = _alicloud.api_error_from_exception(transport_exception(CredentialException(chain)))
+    assert error.kind == "credentials" and "\n" not in error.message
+    assert error.message.startswith("No usable Alibaba Cloud credentials: set alicloud_access_key and alicloud_secret_key "
+                                    "(or ALICLOUD_ACCESS_KEY and ALICLOUD_SECRET_KEY), or profile / shared_credentials_file")
+    assert error.message.endswith("The credential chain said: " + chain.replace("$/home", "/home"))
 
 
 def test_an_api_error_passes_through():
@@ -321,8 +339,10 @@ def test_secret_from_the_sdk_variable(module_from, monkeypatch):
 
 
 @pytest.mark.parametrize("drop, args, message", [
-    ("alicloud_region", {}, "missing required arguments: alicloud_region"),
-    ("", {"alicloud_region": ""}, "alicloud_region is required: set it, or ALICLOUD_REGION or ALIBABA_CLOUD_REGION_ID."),
+    ("alicloud_region", {}, "alicloud_region is required: set it, or the environment variable ALICLOUD_REGION or "
+                            "ALIBABA_CLOUD_REGION_ID, or region_id in the selected aliyun CLI profile ("),
+    ("", {"alicloud_region": ""}, "alicloud_region is required: set it, or the environment variable ALICLOUD_REGION or "
+                                  "ALIBABA_CLOUD_REGION_ID, or region_id in the selected aliyun CLI profile ("),
     ("alicloud_secret_key", {},
      "alicloud_access_key and alicloud_secret_key go together: alicloud_access_key is set but alicloud_secret_key is not."),
     ("alicloud_access_key", {},
@@ -460,3 +480,148 @@ def test_a_job_status_error_fails_with_the_code(make_module, fake_time, capsys):
     assert result["msg"] == ("The service accepted the update (job job-4), but reading the job status failed: "
                              "ResourceNotFound.JobId: The specified resource of JobId is not found. (RequestId: R9)")
     assert result["error"]["code"] == "ResourceNotFound.JobId"
+
+
+# --- region from the aliyun CLI profile ---------------------------------------------------------------------
+
+CLI_CONFIG = {
+    "current": "dev",
+    "profiles": [
+        {"name": "dev", "mode": "AK", "access_key_id": "LTAIdev", "access_key_secret": "dev-secret", "region_id": "cn-beijing"},
+        {"name": "prod", "mode": "AK", "access_key_id": "LTAIprod", "access_key_secret": "prod-secret", "region_id": "cn-shanghai"},
+        {"name": "noregion", "mode": "AK", "access_key_id": "LTAIx", "access_key_secret": "x"},
+    ],
+}
+NO_KEYS = {}  # no keys and no region in the task (the fixture cleared the environment)
+
+
+def write_cli_config(directory, config=None):
+    path = directory / ".aliyun" / "config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(CLI_CONFIG if config is None else config))
+    return path
+
+
+@pytest.mark.parametrize("args, variables, region", [
+    ({}, {}, "cn-beijing"),  # the current profile of ~/.aliyun/config.json
+    ({"profile": "prod"}, {}, "cn-shanghai"),
+    ({}, {"ALICLOUD_PROFILE": "prod"}, "cn-shanghai"),
+    ({}, {"ALIBABA_CLOUD_PROFILE": "prod"}, "cn-shanghai"),
+    ({"profile": "prod", "alicloud_region": "cn-shenzhen"}, {}, "cn-shenzhen"),  # an explicit region wins
+    ({"profile": "prod"}, {"ALICLOUD_REGION": "cn-wulanchabu"}, "cn-wulanchabu"),
+])
+def test_the_region_comes_from_the_selected_cli_profile(module_from, monkeypatch, tmp_path, args, variables, region):
+    write_cli_config(tmp_path)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    module = module_from(dict(NO_KEYS, **args))
+    assert module.region == region == module.params["alicloud_region"]
+    assert module.endpoint == "nlb.%s.aliyuncs.com" % region
+
+
+def test_the_region_comes_from_shared_credentials_file(module_from, tmp_path):
+    path = write_cli_config(tmp_path / "elsewhere", {"current": "prod", "profiles": CLI_CONFIG["profiles"]})
+    module = module_from(dict(NO_KEYS, shared_credentials_file=str(path)))
+    assert module.region == "cn-shanghai"
+
+
+@pytest.mark.parametrize("config, args, note", [
+    (None, {}, "(%(home)s/.aliyun/config.json: not found)."),
+    (CLI_CONFIG, {"profile": "nope"}, "(%(home)s/.aliyun/config.json: it has no profile 'nope')."),
+    (CLI_CONFIG, {"profile": "noregion"}, "(%(home)s/.aliyun/config.json: its profile 'noregion' has no region_id)."),
+    ({"profiles": []}, {}, "(%(home)s/.aliyun/config.json: it names no current profile)."),
+    ("not json", {}, "(%(home)s/.aliyun/config.json: not readable JSON)."),
+])
+def test_no_region_anywhere_names_the_option_both_variables_and_the_profile(module_from, capsys, tmp_path, config, args, note):
+    if config is not None:
+        path = write_cli_config(tmp_path)
+        if isinstance(config, str):
+            path.write_text(config)
+        else:
+            path.write_text(json.dumps(config))
+    result, dummy = failure_of(capsys, lambda: module_from(dict(NO_KEYS, **args)))
+    assert result["msg"] == ("alicloud_region is required: set it, or the environment variable ALICLOUD_REGION or ALIBABA_CLOUD_REGION_ID, "
+                             "or region_id in the selected aliyun CLI profile " + note % {"home": tmp_path})
+
+
+# --- a profile together with access keys ------------------------------------------------------------------------
+
+
+def test_a_profile_with_keys_from_the_environment_is_refused(module_from, monkeypatch, capsys):
+    monkeypatch.setenv("ALICLOUD_ACCESS_KEY", "LTAIfromenv")
+    monkeypatch.setenv("ALICLOUD_SECRET_KEY", SECRET)
+    result, out = failure_of(capsys, lambda: module_from({"alicloud_region": "cn-hangzhou", "profile": "prod"}))
+    assert result["msg"] == (
+        "profile 'prod' and alicloud_access_key (from the environment variable ALICLOUD_ACCESS_KEY) are both set, so it is "
+        "ambiguous which credentials to use: remove one, or set alicloud_access_key and alicloud_secret_key to '' to use the profile.")
+    assert SECRET not in out
+
+
+def test_a_profile_from_the_environment_with_keys_in_the_task_is_refused(module_from, monkeypatch, capsys):
+    monkeypatch.setenv("ALICLOUD_PROFILE", "prod")
+    result, dummy = failure_of(capsys, lambda: module_from(BASE_ARGS))
+    assert result["msg"].startswith("profile 'prod' (from the environment variable ALICLOUD_PROFILE) and alicloud_access_key are both set")
+
+
+def test_empty_keys_select_the_profile(module_from, monkeypatch, tmp_path):
+    write_cli_config(tmp_path)
+    monkeypatch.setenv("ALICLOUD_ACCESS_KEY", "LTAIfromenv")
+    monkeypatch.setenv("ALICLOUD_SECRET_KEY", SECRET)
+    module = module_from({"profile": "prod", "alicloud_access_key": "", "alicloud_secret_key": ""})
+    config = module._sdk_config()
+    assert config.access_key_id is None and isinstance(_source(config), providers.CLIProfileCredentialsProvider)
+    assert module.region == "cn-shanghai"
+
+
+# --- the SDK missing, TLS and DNS failures ----------------------------------------------------------------------
+
+
+def test_a_missing_nlb_sdk_fails_with_missing_required_lib_before_any_request_model(make_module, capsys, monkeypatch):
+    from ansible_collections.multicloud.listeners.plugins.module_utils import _nlb
+
+    def missing():
+        raise ImportError("No module named 'alibabacloud_nlb20220430'")
+
+    monkeypatch.setattr(_nlb, "_sdk_models", missing)
+    module = make_module()
+    result, dummy = failure_of(capsys, lambda: _nlb.NlbListenerApi(module))
+    assert result["msg"].startswith("Failed to import the required Python library (alibabacloud-nlb20220430 (and "
+                                    "alibabacloud-tea-openapi and alibabacloud-credentials)) on ")
+    assert "No module named" not in result["msg"]
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    from ansible_collections.multicloud.listeners.tests.unit.plugins.module_utils.tls_server import SelfSignedTlsServer
+    server = SelfSignedTlsServer(str(tmp_path))
+    yield server
+    server.close()
+
+
+def test_an_untrusted_certificate_fails_at_once_naming_the_host(make_module, tls_server, fake_time):
+    from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
+    api = NlbListenerApi(make_module(endpoint_url=tls_server.url))
+    with pytest.raises(AlicloudApiError) as exc:
+        api.get_listener("lsn-1")
+    assert exc.value.kind == "endpoint" and exc.value.attempts == 1 and fake_time.sleeps == []
+    assert tls_server.connections == 1
+    assert exc.value.describe() == (
+        "Certificate verification failed for host 127.0.0.1:%d (self-signed certificate); set validate_certs=false only for "
+        "an endpoint you trust (a private endpoint with a self-signed certificate)." % tls_server.port)
+
+
+def test_a_host_that_does_not_resolve_is_named_without_the_request_url(make_module, monkeypatch, fake_time):
+    from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
+    asked = []
+
+    def no_such_name(host, *args, **kwargs):
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)  # nothing reaches a resolver
+    api = NlbListenerApi(make_module(alicloud_region="cn-nowhere"))
+    with pytest.raises(AlicloudApiError) as exc:
+        api.get_listener("lsn-1")
+    assert asked == ["nlb.cn-nowhere.aliyuncs.com"] and exc.value.attempts == 1
+    assert exc.value.describe() == ("Could not resolve the host name nlb.cn-nowhere.aliyuncs.com (Name or service not known); "
+                                    "check the region and endpoint_url.")
