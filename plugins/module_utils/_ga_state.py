@@ -17,6 +17,9 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._bounds import GA_WAIT_TIMEOUT_MAX
+from ansible_collections.multicloud.listeners.plugins.module_utils._bounds import check_idempotency_token
+from ansible_collections.multicloud.listeners.plugins.module_utils._bounds import check_wait_timeout
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import derive_token
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import field_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
@@ -146,8 +149,13 @@ def validate_options(params):
     """
     validate_arns(params)
     listener_arn = params.get("listener_arn")
-    if params.get("wait_timeout") is not None and params["wait_timeout"] < 0:
-        raise ListenerInputError("wait_timeout: %r; allowed: 0 or more seconds" % (params["wait_timeout"],))
+    if params.get("wait_timeout") is not None:
+        error = check_wait_timeout(params["wait_timeout"], GA_WAIT_TIMEOUT_MAX)
+        if error:
+            raise ListenerInputError(error)
+    error = check_idempotency_token(params.get("idempotency_token"))
+    if error:
+        raise ListenerInputError(error)
     port_ranges = params.get("port_ranges")
     desired = {
         "protocol": params.get("protocol"),

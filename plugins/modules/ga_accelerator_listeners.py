@@ -104,7 +104,8 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: How many seconds to wait for C(DEPLOYED).
+    description:
+      - How many seconds to wait for C(DEPLOYED), 1 to 86400 (a boolean or 0 is refused before any call).
     type: int
     default: 600
 extends_documentation_fragment:
@@ -303,6 +304,8 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._bounds import GA_WAIT_TIMEOUT_MAX
+from ansible_collections.multicloud.listeners.plugins.module_utils._bounds import check_wait_timeout
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GA_ARGUMENT_SPEC
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import WaitTimeout
@@ -342,8 +345,9 @@ class AcceleratorListeners:
         check_module_identity(module, "ga_accelerator_listeners")
         try:
             validate_arns(self.params)
-            if self.params["wait_timeout"] < 0:
-                raise ListenerInputError("wait_timeout: %r; allowed: 0 or more seconds" % (self.params["wait_timeout"],))
+            wait_timeout_error = check_wait_timeout(self.params["wait_timeout"], GA_WAIT_TIMEOUT_MAX)
+            if wait_timeout_error:
+                raise ListenerInputError(wait_timeout_error)
             self.entries = validate_entries(self.params["listeners"])
         except ListenerInputError as e:
             module.fail_json(msg=str(e))

@@ -89,6 +89,7 @@ options:
         never makes a second listener, and a listener deleted and created again gets a token of its own.
       - A token given here makes every task send the same one; the service answers a token it has seen with the
         listener it made for it, even after that listener was deleted.
+      - 1 to 255 characters (the API's limit); an empty or longer token is refused before any call.
     type: str
   force:
     description:
@@ -101,7 +102,7 @@ options:
     type: bool
     default: true
   wait_timeout:
-    description: How many seconds to wait for C(DEPLOYED).
+    description: How many seconds to wait for C(DEPLOYED), 1-86400.
     type: int
     default: 600
 extends_documentation_fragment:

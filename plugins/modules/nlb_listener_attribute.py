@@ -45,7 +45,10 @@ options:
     type: int
   listener_description:
     description:
-      - The name of the listener, 2 to 256 characters of letters (including CJK), digits, and C(,) C(.) C(;) C(/) C(@) C(_) C(-).
+      - The name of the listener, 2 to 256 characters of ASCII letters, digits, Chinese characters (the CJK Unified
+        Ideographs block, U+4E00-U+9FFF) and C(,) C(.) C(;) C(/) C(@) C(_) C(-).
+      - Other letters (accented Latin, Cyrillic, kana, full-width digits), spaces and line breaks are refused before any
+        call, as the service refuses them.
     type: str
   server_group_id:
     description: The server group the listener forwards to.
@@ -72,7 +75,11 @@ options:
     description: Whether mutual TLS authentication is enabled. TCPSSL listeners only.
     type: bool
   idle_timeout:
-    description: The idle connection timeout in seconds, 10-900 for TCP and TCPSSL listeners, 10-20 for UDP listeners.
+    description:
+      - The idle connection timeout in seconds, 10-20 for UDP listeners.
+      - For TCP and TCPSSL listeners the documented range is 10-900; the service accepts more on accounts it has
+        allowed to, so values up to 3600 are sent and left to the service to judge (in check mode its C(DryRun)
+        validates them).
     type: int
   proxy_protocol_enabled:
     description: Whether the Proxy protocol passes client addresses to the backend servers.
@@ -108,20 +115,23 @@ options:
     description: The maximum number of new connections per second per zone, 0-1000000; V(0) means unlimited.
     type: int
   mss:
-    description: The maximum TCP segment size in bytes, 0-1500; V(0) keeps the segment size. TCPSSL listeners only.
+    description:
+      - The maximum TCP segment size in bytes, 0-1500; V(0) keeps the segment size.
+      - TCP and TCPSSL listeners only; refused on UDP listeners (before any call when O(listener_protocol) is given,
+        otherwise once the listener is read).
     type: int
   wait:
     description: After an update, wait for its job to succeed and for the listener to be C(Running) again.
     type: bool
     default: true
   wait_timeout:
-    description: How many seconds to wait, in total, for the job and the listener.
+    description: How many seconds to wait, in total, for the job and the listener, 1-3600.
     type: int
     default: 300
   client_token:
     description:
-      - The C(ClientToken) of the update, which makes a retried request idempotent on the service side (ASCII, at most
-        64 characters).
+      - The C(ClientToken) of the update, which makes a retried request idempotent on the service side (1 to 64
+        printable ASCII characters without spaces).
       - When omitted, it is derived from the listener ID and the changed fields' values before and after, so the same
         change from the same state always carries the same token.
     type: str

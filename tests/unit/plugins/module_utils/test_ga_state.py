@@ -75,7 +75,6 @@ def params(**kwargs):
     ({"protocol": None}, "protocol: required to identify the listener when listener_arn is not given"),
     ({"protocol": None, "port_ranges": None},
      "protocol and port_ranges: required to identify the listener when listener_arn is not given"),
-    ({"wait_timeout": -1}, "wait_timeout: -1; allowed: 0 or more seconds"),
 ])
 def test_validate_options_rejects(overrides, message):
     with pytest.raises(ga.ListenerInputError) as err:
@@ -86,6 +85,38 @@ def test_validate_options_rejects(overrides, message):
 def test_validate_options_with_listener_arn_needs_nothing_else():
     desired = ga.validate_options(params(listener_arn=ACC + "/listener/abcd1234", protocol=None, port_ranges=None))
     assert desired == {"protocol": None, "port_ranges": None, "client_affinity": None}
+
+
+@pytest.mark.parametrize("overrides, message", [
+    # ansible-core passes a YAML boolean through to a type=int option: true must not mean 1 second
+    ({"wait_timeout": True},
+     "wait_timeout must be an integer from 1 to 86400 seconds, got True (a boolean, not a number of seconds)."),
+    ({"wait_timeout": False},
+     "wait_timeout must be an integer from 1 to 86400 seconds, got False (a boolean, not a number of seconds)."),
+    # 0 would make every change fail after its write
+    ({"wait_timeout": 0}, "wait_timeout must be an integer from 1 to 86400 seconds, got 0."),
+    ({"wait_timeout": -1}, "wait_timeout must be an integer from 1 to 86400 seconds, got -1."),
+    ({"wait_timeout": 86401}, "wait_timeout must be an integer from 1 to 86400 seconds, got 86401."),
+    # botocore's model: IdempotencyToken is a string of at most 255 characters
+    ({"idempotency_token": "t" * 256},
+     "idempotency_token: '%s...' is 256 characters long; allowed: 1 to 255 characters" % ("t" * 40)),
+    ({"idempotency_token": "t" * 1000},
+     "idempotency_token: '%s...' is 1000 characters long; allowed: 1 to 255 characters" % ("t" * 40)),
+    ({"idempotency_token": ""},
+     "idempotency_token: an empty token was given; allowed: 1 to 255 characters, or omit the option to have one derived"),
+])
+def test_validate_options_refuses_run_options(overrides, message):
+    with pytest.raises(ga.ListenerInputError) as err:
+        ga.validate_options(params(**overrides))
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("overrides", [
+    {"wait_timeout": 1}, {"wait_timeout": 86400}, {"wait_timeout": None},
+    {"idempotency_token": "t"}, {"idempotency_token": "t" * 255}, {"idempotency_token": None},
+])
+def test_validate_options_accepts_run_options(overrides):
+    assert ga.validate_options(params(**overrides))["protocol"] == "TCP"
 
 
 def test_accelerator_arn_of():

@@ -104,7 +104,11 @@ def test_desired_drops_an_empty_v2_config():
     {"listener_description": "ab"},
     {"listener_description": "x" * 256},
     {"listener_description": u"监听器_web-1.a;b/c@d,e"},
+    {"listener_description": u"\u4e00\u9fff"},  # the first and last character of the CJK Unified Ideographs block
+    {"listener_description": "AZaz09,.;/@_-"},
     {"cps": 0}, {"cps": 1000000}, {"mss": 0}, {"mss": 1500}, {"idle_timeout": 10}, {"idle_timeout": 900},
+    # above 900 is left to the service (allow-listed accounts; check mode's DryRun validates it)
+    {"idle_timeout": 901}, {"idle_timeout": 3600},
     {"certificate_ids": ["a"]}, {"certificate_ids": []}, {"ca_certificate_ids": ["a"]},
     {"alpn_policy": "HTTP2Optional"},
 ])
@@ -114,15 +118,17 @@ def test_validate_desired_accepts(desired):
 
 @pytest.mark.parametrize("desired, message", [
     ({"listener_description": "a"},
-     "listener_description must be 2 to 256 characters of letters (including CJK), digits and , . ; / @ _ -, got 'a'."),
+     "listener_description must be 2 to 256 characters of ASCII letters, digits, Chinese characters (U+4E00-U+9FFF) "
+     "and , . ; / @ _ -, got 'a'."),
     ({"listener_description": "x" * 257}, "listener_description must be 2 to 256 characters"),
     ({"listener_description": "has space"}, "got 'has space'."),
     ({"listener_description": "semi:colon"}, "got 'semi:colon'."),
     ({"cps": -1}, "cps must be an integer from 0 to 1000000, got -1."),
     ({"cps": 1000001}, "cps must be an integer from 0 to 1000000, got 1000001."),
     ({"mss": 1501}, "mss must be an integer from 0 to 1500, got 1501."),
-    ({"idle_timeout": 9}, "idle_timeout must be an integer from 10 to 900 seconds, got 9."),
-    ({"idle_timeout": 901}, "idle_timeout must be an integer from 10 to 900 seconds, got 901."),
+    ({"idle_timeout": 9}, "idle_timeout must be an integer from 10 to 3600 seconds, got 9."),
+    ({"idle_timeout": 3601}, "idle_timeout must be an integer from 10 to 3600 seconds, got 3601."),
+    ({"idle_timeout": True}, "idle_timeout must be an integer from 10 to 3600 seconds, got True."),
     ({"certificate_ids": ["a", "b"]}, "certificate_ids accepts at most one ID, got 2: a, b."),
     ({"ca_certificate_ids": ["a", "b"]}, "ca_certificate_ids accepts at most one ID, got 2: a, b."),
     ({"alpn_policy": "HTTP3"}, "alpn_policy must be one of HTTP1Only, HTTP2Only, HTTP2Optional, HTTP2Preferred, got 'HTTP3'."),
@@ -133,6 +139,27 @@ def test_validate_desired_refuses(desired, message):
     assert message in errors[0]
 
 
+@pytest.mark.parametrize("description", [
+    u"caf\u00e9_web",  # accented Latin: \w took it, the service does not
+    u"\u0432\u0435\u0431",  # Cyrillic
+    u"\u30a6\u30a7\u30d6",  # katakana
+    u"web\uff11\uff12",  # full-width digits
+    u"\u3400\u3401",  # CJK extension A: not in the documented set (see DESCRIPTION_PATTERN)
+    u"web\u00b2",  # superscript two, a Unicode digit
+    "web\n",  # a trailing newline: re.match with $ accepted it
+    "x" * 255 + "\n",  # 256 characters ending in a newline
+    "x" * 256 + "\n",  # 257 characters ending in a newline
+    "\nweb",
+    "web\t1",
+])
+def test_validate_desired_refuses_what_the_service_refuses_in_a_description(description):
+    errors = state.validate_desired({"listener_description": description})
+    assert errors == [
+        "listener_description must be 2 to 256 characters of ASCII letters, digits, Chinese characters (U+4E00-U+9FFF) "
+        "and , . ; / @ _ -, got %r." % (description,)
+    ]
+
+
 def test_validate_desired_reports_every_error():
     assert len(state.validate_desired({"cps": -1, "mss": -1})) == 2
 
@@ -140,14 +167,20 @@ def test_validate_desired_reports_every_error():
 @pytest.mark.parametrize("protocol, desired, message", [
     ("UDP", {"idle_timeout": 21}, "idle_timeout must be an integer from 10 to 20 seconds on a UDP listener, got 21."),
     ("TCP", {"mss": 100, "alpn_enabled": False},
-     "alpn_enabled, mss can only be set on TCPSSL listeners (listener_protocol is TCP)."),
+     "alpn_enabled can only be set on TCPSSL listeners (listener_protocol is TCP)."),
+    ("UDP", {"mss": 1400},
+     "mss cannot be set to 1400 on a UDP listener (listener_protocol is UDP); mss is allowed on TCP and TCPSSL listeners only."),
+    ("UDP", {"idle_timeout": 900}, "idle_timeout must be an integer from 10 to 20 seconds on a UDP listener, got 900."),
     ("UDP", {"certificate_ids": []}, "certificate_ids can only be set on TCPSSL listeners (listener_protocol is UDP)."),
 ])
 def test_validate_desired_with_the_natural_key_protocol(protocol, desired, message):
     assert state.validate_desired(desired, protocol) == [message]
 
 
-@pytest.mark.parametrize("protocol, desired", [("UDP", {"idle_timeout": 20}), ("TCPSSL", {"mss": 1, "alpn_enabled": True})])
+@pytest.mark.parametrize("protocol, desired", [
+    ("UDP", {"idle_timeout": 20}), ("TCPSSL", {"mss": 1, "alpn_enabled": True}),
+    ("TCP", {"mss": 1400}), ("TCP", {"mss": 0}), ("TCP", {"idle_timeout": 3600}), ("TCPSSL", {"idle_timeout": 1800}),
+])
 def test_validate_desired_with_protocol_accepts(protocol, desired):
     assert state.validate_desired(desired, protocol) == []
 
@@ -157,6 +190,10 @@ def test_validate_desired_with_protocol_accepts(protocol, desired):
      "idle_timeout must be an integer from 10 to 20 seconds on a UDP listener, got 30."),
     (listener("TCP", listener_id="lsn-t"), {"security_policy_id": "tls_cipher_policy_1_2"},
      "security_policy_id can only be set on TCPSSL listeners (listener lsn-t is TCP)."),
+    (listener("UDP", listener_id="lsn-u"), {"mss": 1400},
+     "mss cannot be set to 1400 on a UDP listener (listener lsn-u is UDP); mss is allowed on TCP and TCPSSL listeners only."),
+    (listener("UDP", listener_id="lsn-u"), {"idle_timeout": 901},
+     "idle_timeout must be an integer from 10 to 20 seconds on a UDP listener, got 901."),
     (tcpssl(), {"alpn_enabled": True},
      "alpn_policy is required when enabling ALPN on listener %s, which has no ALPN policy; "
      "use one of HTTP1Only, HTTP2Only, HTTP2Optional, HTTP2Preferred." % LISTENER_ID),
@@ -177,6 +214,9 @@ def test_validate_for_listener_refuses(current, desired, message):
     (dict(tcpssl(), alpn_enabled=True, alpn_policy="HTTP1Only"), {"alpn_enabled": True}),
     (listener("UDP"), {"idle_timeout": 15, "cps": 5}),
     (listener("TCP"), {"idle_timeout": 900, "server_group_id": "sgp-2"}),
+    (listener("TCP"), {"mss": 1400}),
+    (listener("TCP"), {"idle_timeout": 3600}),
+    (tcpssl(), {"mss": 1500, "idle_timeout": 1200}),
     (tcpssl(), {"ca_certificate_ids": []}),
 ])
 def test_validate_for_listener_accepts(current, desired):
@@ -189,15 +229,27 @@ def test_validate_for_listener_accepts(current, desired):
     ({"client_token": "x" * 65}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
     ({"client_token": u"tök"}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
     ({"client_token": "a b"}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
-    ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds, got 0."),
+    ({"client_token": ""}, "client_token must be 1 to 64 printable ASCII characters without spaces, got ''."),
+    ({"client_token": "tab\tbed"}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
+    ({"client_token": "del\x7f"}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
+    ({"client_token": "token\n"}, "client_token must be 1 to 64 printable ASCII characters without spaces"),
+    # ansible-core passes a YAML boolean through to a type=int option: true must not mean 1 second
+    ({"wait_timeout": True}, "wait_timeout must be an integer from 1 to 3600 seconds, got True (a boolean, not a number of seconds)."),
+    ({"wait_timeout": False}, "wait_timeout must be an integer from 1 to 3600 seconds, got False (a boolean, not a number of seconds)."),
+    ({"wait_timeout": 0}, "wait_timeout must be an integer from 1 to 3600 seconds, got 0."),
+    ({"wait_timeout": -1}, "wait_timeout must be an integer from 1 to 3600 seconds, got -1."),
+    ({"wait_timeout": 3601}, "wait_timeout must be an integer from 1 to 3600 seconds, got 3601."),
 ])
 def test_validate_identity(kwargs, message):
     errors = state.validate_identity(**kwargs)
     assert len(errors) == 1 and errors[0].startswith(message)
 
 
-def test_validate_identity_accepts():
-    assert state.validate_identity("TCPSSL", 0, "a" * 64, 1) == []
+@pytest.mark.parametrize("client_token, wait_timeout", [
+    ("a" * 64, 1), ("!~" * 32, 3600), ("x", 300), (None, None),
+])
+def test_validate_identity_accepts(client_token, wait_timeout):
+    assert state.validate_identity("TCPSSL", 0, client_token, wait_timeout) == []
 
 
 # --- compare, predict, request ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga_listener import CREDS
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga_listener import accelerator_status
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga_listener import api_listener
+from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga_listener import fake_clock
 from ansible_collections.multicloud.listeners.tests.unit.plugins.modules.test_ga_listener import listed
 
 NOW = 1_700_000_000
@@ -150,12 +151,13 @@ def test_a_failed_write_reports_the_applied_ones(stub, capsys):
         ("update", LA, None), ("update", LB, "AccessDeniedException")]
 
 
-def test_wait_timeout_reports_the_applied_writes(stub, capsys):
+def test_wait_timeout_reports_the_applied_writes(stub, capsys, monkeypatch):
     seeded(stub)
     stub.add_response("update_listener", {"Listener": api_listener(LA, "TCP", 80, affinity="SOURCE_IP")},
                       {"ListenerArn": LA, "ClientAffinity": "SOURCE_IP"})
-    accelerator_status(stub, "IN_PROGRESS")
-    result = run(capsys, wait_timeout=0, listeners=[tcp(80, client_affinity="SOURCE_IP")])
+    accelerator_status(stub, "IN_PROGRESS", "IN_PROGRESS")
+    fake_clock(monkeypatch)
+    result = run(capsys, wait_timeout=1, listeners=[tcp(80, client_affinity="SOURCE_IP")])
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"].startswith("The service accepted 1 write (update TCP 80 (%s)), but accelerator" % LA)
     assert [record["id"] for record in result["plan"]] == [LA]
@@ -194,8 +196,9 @@ def test_by_name_resolves_the_accelerator(stub, capsys):
      "(it deletes every listener, so declaring some contradicts it)"),
     ({"accelerator_arn": ""}, "accelerator_arn: '' was given, which names no resource; allowed: a Global Accelerator "
                               "accelerator ARN (leave the option out, or check the variable that set it)"),
-
-    ({"wait_timeout": -1}, "wait_timeout: -1; allowed: 0 or more seconds"),
+    ({"wait_timeout": -1}, "wait_timeout must be an integer from 1 to 86400 seconds, got -1."),
+    ({"wait_timeout": 0}, "wait_timeout must be an integer from 1 to 86400 seconds, got 0."),
+    ({"wait_timeout": True}, "wait_timeout must be an integer from 1 to 86400 seconds, got True (a boolean, not a number of seconds)."),
     ({"accelerator_arn": "arn:nope"}, "accelerator_arn: 'arn:nope' is not a Global Accelerator accelerator ARN; allowed: "
                                       "arn:aws:globalaccelerator::<account id>:accelerator/<id>"),
 ])

@@ -172,12 +172,20 @@ def test_api_error_names_the_code(stub, capsys):
     assert "AccessDeniedException" in result["msg"]
 
 
-def test_wait_timeout_reports_the_accepted_change(stub, capsys):
+def fake_clock(monkeypatch):
+    """time.sleep advances time.monotonic: a 1-second wait_timeout runs out after two polls, without waiting."""
+    clock = [0.0]
+    monkeypatch.setattr(_ga.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(_ga.time, "sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds))
+
+
+def test_wait_timeout_reports_the_accepted_change(stub, capsys, monkeypatch):
     listed(stub, api_listener(L1, "TCP", 80))
     stub.add_response("update_listener", {"Listener": api_listener(L1, "TCP", 80, affinity="SOURCE_IP")},
                       {"ListenerArn": L1, "ClientAffinity": "SOURCE_IP"})
-    accelerator_status(stub, "IN_PROGRESS")
-    result = run(ga_listener, capsys, wait_timeout=0, listener_arn=L1, client_affinity="SOURCE_IP")
+    accelerator_status(stub, "IN_PROGRESS", "IN_PROGRESS")
+    fake_clock(monkeypatch)
+    result = run(ga_listener, capsys, wait_timeout=1, listener_arn=L1, client_affinity="SOURCE_IP")
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"].startswith("The change was accepted (listener %s was updated), but accelerator" % L1)
     assert result["msg"].endswith("last status: IN_PROGRESS")
