@@ -13,12 +13,12 @@ module: nlb_load_balancer_listeners
 short_description: Manage the listeners of an Alibaba Cloud NLB load balancer as a set, in one task
 version_added: 0.3.0
 description:
-  - Converge the listeners of one Alibaba Cloud Network Load Balancer (NLB, API 2022-04-30) in one task: create the
-    declared listeners that are missing, update the attributes that differ, delete the listeners declared absent and,
+  - Converge the listeners of one Alibaba Cloud Network Load Balancer (NLB, API 2022-04-30) in one task. It creates the
+    declared listeners that are missing, updates the attributes that differ, deletes the listeners declared absent and,
     with O(purge), the listeners no entry declares.
   - The task reads the load balancer's listeners with C(ListListeners) (one call per 100 listeners; its entries carry
     every attribute) and writes only the difference, C(CreateListener), C(UpdateListenerAttribute) with only the
-    differing fields, C(DeleteListener). A task with nothing to change makes only those reads.
+    differing fields, and C(DeleteListener). A task with nothing to change makes only those reads.
   - Every write of a batch is sent before any job is awaited, then the jobs are polled together (C(GetJobStatus))
     until all succeed, then one final C(ListListeners) returns the listeners as the service holds them. A batch holds
     at most 10 writes. A create that needs the port or the quota place of a listener the same task deletes goes in a
