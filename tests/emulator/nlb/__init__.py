@@ -6,10 +6,11 @@
 ``NlbService(seed=None, job_seconds=0.5, credentials=None)`` plugs into
 ``emulator.common.EmulatorServer``.  Modules:
 
-* ``service``  - routing, the four operations and the wire format of answers
+* ``service``  - routing, the operations (reads, UpdateListenerAttribute, CreateListener,
+  DeleteListener, StartListener, StopListener), DryRun / ClientToken and the wire format of answers
 * ``signing``  - ACS3-HMAC-SHA256 signature and credential checks
 * ``params``   - query / form decoding and the flat ``X.N`` list encoding
-* ``rules``    - the documented validation rules of UpdateListenerAttribute
+* ``rules``    - the documented validation rules of UpdateListenerAttribute and CreateListener
 * ``store``    - state, asynchronous jobs, idempotency tokens, pagination tokens
 * ``errors``   - every error code, message and HTTP status
 * ``seed.json`` - the default state

@@ -113,6 +113,49 @@ def illegal_description():
                         "The parameter ListenerDescription of listener is illegal.", 400)
 
 
+def illegal_port():
+    """CreateListener: a port or port range outside 1-65535, or a range whose end is not above its start."""
+    return ServiceError("IllegalParam.Port", "The param of Port is illegal.", 400)
+
+
+def missing_server_group_id():
+    # CreateListener documents this one with "param" where the generic MissingParam.%s says "parameter"
+    return ServiceError("MissingParam.ServerGroupId", "The param of ServerGroupId is missing.", 400)
+
+
+def missing_certificate():
+    """CreateListener: a TCPSSL listener needs a server certificate."""
+    return ServiceError("MissingParam.Certificate", "The param of certificate is missing.", 400)
+
+
+def mss_on_udp():
+    """CreateListener's own code for Mss on a UDP listener (UpdateListenerAttribute answers plain IllegalParam)."""
+    return ServiceError("IllegalParam.MssConflictWithUdpAndGeneve",
+                        "The param of MssConflictWithUdpAndGeneve is illegal.", 400)
+
+
+def any_port_listener_needs_any_port_group():
+    return ServiceError("IllegalParam.AnyPortListenerConflictWithNonAnyPortServerGroup",
+                        "The param of AnyPortListenerConflictWithNonAnyPortServerGroup is illegal.", 400)
+
+
+def single_port_listener_with_any_port_group():
+    return ServiceError("IllegalParam.NonAnyPortListenerConflictWithAnyPortServerGroup",
+                        "The param of NonAnyPortListenerConflictWithAnyPortServerGroup is illegal.", 400)
+
+
+def port_conflict(port):
+    return ServiceError("Conflict.Port", "The Port [%s] is conflict." % port, 400)
+
+
+def listener_quota_exceeded(used, quota):
+    # CreateListener documents QuotaExceeded.%s and QuotaExceeded.QuotaInsufficient with this message; the quota
+    # is named as on the NLB quotas page
+    return ServiceError("QuotaExceeded.QuotaInsufficient",
+                        "The quota of nlb_quota_loadbalancer_listeners_num is exceeded, usage %d/%d." % (used, quota),
+                        400)
+
+
 def illegal_certificate_count():
     return ServiceError("IllegalParamSize.certificateIds",
                         "The param size of certificateIds or caCertificateIds is illegal.", 400)
@@ -134,6 +177,10 @@ def vpc_mismatch(first, second):
 
 
 # --- resources and state --------------------------------------------------------------
+
+
+def load_balancer_not_found():
+    return ServiceError("ResourceNotFound.loadBalancer", "The specified resource of loadbalancer is not found.", 404)
 
 
 def listener_not_found(listener_id):

@@ -7,8 +7,9 @@ Requests are ``POST /`` with the action in ``x-acs-action`` and the version in
 ``x-acs-version``.  Answers are JSON with a ``RequestId``; errors carry ``Code``,
 ``Message``, ``RequestId``, ``HostId`` and ``Recommend`` with the documented HTTP status.
 
-Operations: GetListenerAttribute, UpdateListenerAttribute (asynchronous, returns a
-JobId), ListListeners and GetJobStatus.
+Operations: GetListenerAttribute, ListListeners, GetJobStatus and the asynchronous writes
+(each returns a JobId): UpdateListenerAttribute, CreateListener (also a ListenerId),
+DeleteListener, StartListener and StopListener.  Every write takes DryRun and ClientToken.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from urllib.parse import quote
 
 from ..common import Response, Service, ServiceError
 from . import errors, params as wire
+from . import rules
 from .rules import UPDATABLE_FIELDS, check_update
 from .signing import SignatureVerifier, build_credentials
-from .store import NlbStore, digest_of, page_offset, page_token, render_listener
+from .store import NlbStore, apply_changes, digest_of, new_listener, page_offset, page_token, render_listener
 
 API_VERSION = "2022-04-30"
 JSON_TYPE = "application/json;charset=utf-8"
@@ -32,7 +34,18 @@ LISTENER_PROTOCOLS = ("TCP", "UDP", "TCPSSL")
 MAX_FILTER_ITEMS = 20
 PAGE_SIZE_RANGE = (1, 100)
 DEFAULT_PAGE_SIZE = 20
-WRITE_ACTIONS = ("UpdateListenerAttribute",)
+WRITE_ACTIONS = ("UpdateListenerAttribute", "CreateListener", "DeleteListener", "StartListener", "StopListener")
+# which listener statuses each write on an existing listener accepts; any other is IncorrectStatus.listener.
+# Not documented for NLB: Start only from Stopped and Stop only from Running (the CLB reference says so for
+# StartLoadBalancerListener); Delete and Update from either settled status (CLB DeleteLoadBalancerListener:
+# "only listeners that are in the stopped or running state"), never while a job of the listener runs.
+WRITABLE_STATUSES = {
+    "UpdateListenerAttribute": ("Running", "Stopped"),
+    "DeleteListener": ("Running", "Stopped"),
+    "StartListener": ("Stopped",),
+    "StopListener": ("Running",),
+}
+ADMIN_LIMITS = {"listener_quota": 0, "idle_timeout_max": 10}  # admin setting -> smallest accepted integer
 
 GET_LISTENER_SPEC = {"ListenerId": wire.STRING, "RegionId": wire.STRING, "DryRun": wire.BOOLEAN,
                      "ClientToken": wire.STRING}
@@ -50,6 +63,16 @@ LIST_LISTENERS_SPEC = {
     "Tag": wire.TAG_LIST,
 }
 GET_JOB_STATUS_SPEC = {"JobId": wire.STRING, "ClientToken": wire.STRING}
+# CreateListener: the attributes of UpdateListenerAttribute plus the listener's identity, ports and tags
+# (SDK 4.1.3 CreateListenerRequest; the SDK sends them all in the form body)
+CREATE_LISTENER_SPEC = dict(
+    {name: kind for name, kind in UPDATE_LISTENER_SPEC.items() if name != "ListenerId"},
+    LoadBalancerId=wire.STRING, ListenerProtocol=wire.STRING, ListenerPort=wire.INTEGER, StartPort=wire.INTEGER,
+    EndPort=wire.INTEGER, Tag=wire.TAG_LIST,
+)
+# DeleteListener, StartListener, StopListener (SDK 4.1.3 *ListenerRequest: the same four parameters)
+LISTENER_ACTION_SPEC = {"ListenerId": wire.STRING, "RegionId": wire.STRING, "DryRun": wire.BOOLEAN,
+                        "ClientToken": wire.STRING}
 
 
 def load_default_seed():
@@ -84,6 +107,10 @@ class NlbService(Service):
             "UpdateListenerAttribute": (self._update_listener_attribute, UPDATE_LISTENER_SPEC),
             "ListListeners": (self._list_listeners, LIST_LISTENERS_SPEC),
             "GetJobStatus": (self._get_job_status, GET_JOB_STATUS_SPEC),
+            "CreateListener": (self._create_listener, CREATE_LISTENER_SPEC),
+            "DeleteListener": (self._listener_action("DeleteListener"), LISTENER_ACTION_SPEC),
+            "StartListener": (self._listener_action("StartListener"), LISTENER_ACTION_SPEC),
+            "StopListener": (self._listener_action("StopListener"), LISTENER_ACTION_SPEC),
         }
         self.store = NlbStore(self._seed_data(None), clock)
 
@@ -134,15 +161,31 @@ class NlbService(Service):
             return dict(self.store.dump(), job_seconds=self.job_seconds)
 
     def configure(self, settings):
-        """Accepts ``{"job_seconds": float >= 0}``; a bad value is reported and leaves the setting alone."""
+        """Accepts ``{"job_seconds": float >= 0, "listener_quota": int >= 0, "idle_timeout_max": int >= 10}``.
+
+        A bad value is reported under ``error`` and leaves its setting alone.  The answer holds
+        ``job_seconds`` and each other setting that was sent.  ``listener_quota`` and
+        ``idle_timeout_max`` belong to the state: a reset restores their defaults (50 and 900).
+        """
         with self.lock:
-            effective = {}
+            effective, problems = {}, []
             if "job_seconds" in settings:
                 seconds = settings["job_seconds"]
                 if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= 0:
                     self.job_seconds = float(seconds)
                 else:
-                    effective["error"] = "job_seconds must be a number >= 0"
+                    problems.append("job_seconds must be a number >= 0")
+            for name, smallest in ADMIN_LIMITS.items():
+                if name not in settings:
+                    continue
+                value = settings[name]
+                if isinstance(value, int) and not isinstance(value, bool) and value >= smallest:
+                    self.store.limits[name] = value
+                else:
+                    problems.append("%s must be an integer >= %d" % (name, smallest))
+                effective[name] = self.store.limits[name]
+            if problems:
+                effective["error"] = "; ".join(problems)
             effective["job_seconds"] = self.job_seconds
             return effective
 
@@ -171,27 +214,76 @@ class NlbService(Service):
             raise errors.dry_run_operation()
         return render_listener(listener, "attribute")
 
-    def _update_listener_attribute(self, params):
-        listener_id = required(params, "ListenerId")
+    def _idempotent_write(self, action, params, write):
+        """Run ``write(params)`` under the ClientToken rules shared by every write.
+
+        A token must be ASCII.  The same token with the same parameters (DryRun and the token
+        aside) answers the first result again without a second write, even once its job is
+        done; the same token with other parameters is ``IdempotenceSignatureMismatch``.  A
+        DryRun neither replays nor records.  ``write`` validates, raises ``DryRunOperation`` for
+        a passing DryRun, and otherwise writes and returns the answer.
+        """
         token = params.get("ClientToken")
         if token is not None and not token.isascii():
             raise errors.illegal_param("ClientToken")
         request_digest = digest_of({name: value for name, value in params.items()
                                     if name not in ("ClientToken", "DryRun")})
         if token and not params.get("DryRun"):
-            earlier = self.store.replay("UpdateListenerAttribute", token, request_digest)
+            earlier = self.store.replay(action, token, request_digest)
             if earlier is not None:
                 return earlier
-        listener = self.store.find_listener(listener_id, params.get("RegionId"))
+        result = write(params)
+        if token:
+            self.store.remember(action, token, request_digest, result)
+        return result
+
+    def _update_listener_attribute(self, params):
+        return self._idempotent_write("UpdateListenerAttribute", params, self._apply_update)
+
+    def _apply_update(self, params):
+        listener = self.store.find_listener(required(params, "ListenerId"), params.get("RegionId"))
         changes = {name: params[name] for name in UPDATABLE_FIELDS if name in params}
         check_update(listener, changes, self.store)
-        self.store.check_writable(listener)
+        self.store.check_writable(listener, WRITABLE_STATUSES["UpdateListenerAttribute"])
         if params.get("DryRun"):
             raise errors.dry_run_operation()
-        result = {"JobId": self.store.start_job(listener, changes, self.job_seconds)}
-        if token:
-            self.store.remember("UpdateListenerAttribute", token, request_digest, result)
-        return result
+        return {"JobId": self.store.start_job(listener, changes, self.job_seconds)}
+
+    def _create_listener(self, params):
+        return self._idempotent_write("CreateListener", params, self._apply_create)
+
+    def _apply_create(self, params):
+        protocol, port, start, end = rules.check_create_request(params)
+        load_balancer = self.store.find_load_balancer(params["LoadBalancerId"], params.get("RegionId"))
+        attributes = {name: params[name] for name in UPDATABLE_FIELDS if name in params}
+        ports = {"StartPort": str(start), "EndPort": str(end)} if port == 0 else {}
+        listener = new_listener(dict({
+            "ListenerId": "lsn-%s@%d" % (uuid.uuid4().hex[:20], port), "LoadBalancerId": load_balancer["LoadBalancerId"],
+            "ListenerProtocol": protocol, "ListenerPort": port, "Tags": params.get("Tag", []),
+        }, **ports), load_balancer)
+        rules.check_create_attributes(listener, attributes, self.store)
+        self.store.check_load_balancer_idle(load_balancer)
+        neighbours = self.store.listeners_of(load_balancer["LoadBalancerId"])
+        rules.check_port_free(protocol, rules.port_span(listener), neighbours)
+        rules.check_quota(neighbours, self.store.limits)
+        if params.get("DryRun"):
+            raise errors.dry_run_operation()
+        apply_changes(listener, attributes)
+        self.store.add_listener(listener)
+        job_id = self.store.start_job(listener, {}, self.job_seconds, "CreateListener")
+        return {"JobId": job_id, "ListenerId": listener["ListenerId"]}
+
+    def _listener_action(self, action):
+        """DeleteListener, StartListener and StopListener: the listener, its status, DryRun, a job."""
+
+        def apply(params):
+            listener = self.store.find_listener(required(params, "ListenerId"), params.get("RegionId"))
+            self.store.check_writable(listener, WRITABLE_STATUSES[action])
+            if params.get("DryRun"):
+                raise errors.dry_run_operation()
+            return {"JobId": self.store.start_job(listener, {}, self.job_seconds, action)}
+
+        return lambda params: self._idempotent_write(action, params, apply)
 
     def _list_listeners(self, params):
         criteria = self._list_criteria(params)

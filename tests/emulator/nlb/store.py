@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """In-memory NLB state: load balancers, listeners, the resources listeners refer to, and jobs.
 
-A change is not applied when it is accepted: ``start_job`` records it and marks the
-listener ``Configuring``; ``settle`` (called before every access) applies each job whose
-time has come, in order, and returns the listener to ``Running``.  Nothing runs in the
-background.  The caller holds the service lock around every method.
+A change is not applied when it is accepted: ``start_job`` records it and puts the
+listener in the job's transitional status (``Configuring``, ``Provisioning``, ``Deleting``,
+``Stopping``, ``Starting``); ``settle`` (called before every access) finishes each job whose
+time has come, in order: the listener gets the job's final status (``Running`` or
+``Stopped``) and, for an update, the changes; a deleted listener disappears.  Nothing runs
+in the background.  The caller holds the service lock around every method.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import uuid
 
 from . import errors
 from .params import PPV2_KEYS
-from .rules import SYSTEM_SECURITY_POLICIES, UPDATABLE_FIELDS
+from .rules import DEFAULT_LIMITS, SYSTEM_SECURITY_POLICIES, UPDATABLE_FIELDS
 
 TLS_DEFAULTS = {
     "SecurityPolicyId": "tls_cipher_policy_1_0", "CertificateIds": [], "CaCertificateIds": [], "CaEnabled": False,
@@ -34,6 +36,14 @@ LISTENER_FIELDS = (
 )
 PROCESSING = "Processing"
 SUCCEEDED = "Succeeded"
+# action -> (status while the job runs, status when it is done; None: the listener is gone)
+JOB_TRANSITIONS = {
+    "UpdateListenerAttribute": ("Configuring", None),  # back to the status it had (Running or Stopped)
+    "CreateListener": ("Provisioning", "Running"),  # a new listener is started
+    "DeleteListener": ("Deleting", None),
+    "StopListener": ("Stopping", "Stopped"),
+    "StartListener": ("Starting", "Running"),
+}
 
 
 def new_listener(entry, load_balancer):
@@ -56,7 +66,8 @@ class NlbStore:
     def __init__(self, seed, clock):
         self.clock = clock
         self.load_balancers = _index(seed.get("load_balancers", []), "LoadBalancerId", {"LoadBalancerStatus": "Active"})
-        self.server_groups = _index(seed.get("server_groups", []), "ServerGroupId", {"PreserveClientIpEnabled": False})
+        self.server_groups = _index(seed.get("server_groups", []), "ServerGroupId",
+                                    {"PreserveClientIpEnabled": False, "AnyPortEnabled": False})
         self.certificates = _index(seed.get("certificates", []), "CertificateId", {"CertificateType": "Server"})
         self.security_policies = _index(seed.get("security_policies", []), "SecurityPolicyId", {})
         self.listeners = {}
@@ -67,10 +78,17 @@ class NlbStore:
             self.listeners[entry["ListenerId"]] = new_listener(entry, load_balancer)
         self.jobs = {}
         self.client_tokens = {}  # (action, token) -> (request fingerprint, response)
+        self.limits = dict(DEFAULT_LIMITS)  # admin settings that change the rules; back to defaults on reset
 
     # --- catalog lookups (used by rules.check_update) -------------------------------
     def load_balancer(self, load_balancer_id):
         return self.load_balancers[load_balancer_id]
+
+    def find_load_balancer(self, load_balancer_id, region_id=None):
+        load_balancer = self.load_balancers.get(load_balancer_id)
+        if load_balancer is None or (region_id and load_balancer["RegionId"] != region_id):
+            raise errors.load_balancer_not_found()
+        return load_balancer
 
     def server_group(self, server_group_id, region_id):
         group = self.server_groups.get(server_group_id)
@@ -94,37 +112,53 @@ class NlbStore:
             raise errors.listener_not_found(listener_id)
         return listener
 
-    def check_writable(self, listener):
-        """A listener accepts a change only while it and its load balancer are idle."""
-        load_balancer = self.load_balancers[listener["LoadBalancerId"]]
+    @staticmethod
+    def check_load_balancer_idle(load_balancer):
         if load_balancer["LoadBalancerStatus"] != "Active":
             raise errors.load_balancer_incorrect_status(load_balancer["LoadBalancerId"])
-        if listener["ListenerStatus"] != "Running":
+
+    def check_writable(self, listener, statuses=("Running",)):
+        """A listener accepts a write only while its load balancer is idle and it is in one of ``statuses``
+        (no job of its own running)."""
+        self.check_load_balancer_idle(self.load_balancers[listener["LoadBalancerId"]])
+        if listener["ListenerStatus"] not in statuses:
             raise errors.listener_incorrect_status(listener["ListenerId"])
 
     def matching_listeners(self, criteria):
         return [listener for listener in self.listeners.values() if _matches(listener, criteria)]
 
+    def listeners_of(self, load_balancer_id):
+        """Every listener the load balancer holds, including ones being created or deleted."""
+        return [listener for listener in self.listeners.values() if listener["LoadBalancerId"] == load_balancer_id]
+
+    def add_listener(self, listener):
+        self.listeners[listener["ListenerId"]] = listener
+
     # --- jobs --------------------------------------------------------------------------
-    def start_job(self, listener, changes, seconds):
+    def start_job(self, listener, changes, seconds, action="UpdateListenerAttribute"):
+        """Record an asynchronous job on ``listener`` and put it in the action's transitional status."""
         now = self.clock()
         job_id = str(uuid.uuid4())
+        during, final = JOB_TRANSITIONS[action]
         self.jobs[job_id] = {
-            "JobId": job_id, "Action": "UpdateListenerAttribute", "ResourceId": listener["ListenerId"],
+            "JobId": job_id, "Action": action, "ResourceId": listener["ListenerId"],
             "Changes": copy.deepcopy(changes), "Status": PROCESSING, "CreatedAt": now, "FinishesAt": now + seconds,
+            "FinalStatus": final or listener["ListenerStatus"],
         }
-        listener["ListenerStatus"] = "Configuring"
+        listener["ListenerStatus"] = during
         return job_id
 
     def settle(self):
-        """Apply every job whose time has come, oldest first."""
+        """Finish every job whose time has come, oldest first."""
         now = self.clock()
         due = [job for job in self.jobs.values() if job["Status"] == PROCESSING and job["FinishesAt"] <= now]
         for job in sorted(due, key=lambda item: item["FinishesAt"]):
             listener = self.listeners.get(job["ResourceId"])
-            if listener is not None:
+            if listener is not None and job["Action"] == "DeleteListener":
+                del self.listeners[job["ResourceId"]]
+            elif listener is not None:
                 apply_changes(listener, job["Changes"])
-                listener["ListenerStatus"] = "Running"
+                listener["ListenerStatus"] = job["FinalStatus"]
             job["Status"] = SUCCEEDED
 
     def job(self, job_id):
@@ -154,6 +188,7 @@ class NlbStore:
             "certificates": list(copy.deepcopy(self.certificates).values()),
             "security_policies": list(SYSTEM_SECURITY_POLICIES) + list(self.security_policies),
             "jobs": list(copy.deepcopy(self.jobs).values()),
+            "limits": dict(self.limits),
         }
 
 
