@@ -66,7 +66,7 @@ CREATE_DEFAULTS = {
 }
 # Not the service's codes (those come with a refused DryRun or write): the reason a set is refused before any write.
 CONFLICT_CODE = "Conflict.Port"
-QUOTA_CODE = "QuotaExceeded.ListenersNum"
+QUOTA_CODE = "QuotaExceeded.QuotaInsufficient"
 
 
 class ListenerSetInputError(ValueError):
@@ -281,6 +281,9 @@ def _create_errors(entry, option="listeners"):
     if not desired.get("server_group_id"):
         errors.append("%s: server_group_id is required to create the listener (the load balancer has no %s listener)."
                       % (name, label(entry)))
+    if entry["listener_protocol"] == "TCPSSL" and not desired.get("certificate_ids"):
+        # CreateListener: a TCPSSL listener needs its server certificate (MissingParam.Certificate)
+        errors.append("%s: certificate_ids is required to create a TCPSSL listener (its server certificate)." % name)
     if desired.get("alpn_enabled") is True and not desired.get("alpn_policy"):
         errors.append("%s: alpn_policy is required to create a listener with alpn_enabled=true; use one of %s."
                       % (name, ", ".join(ALPN_POLICIES)))

@@ -153,13 +153,13 @@ def test_a_range_entry_matches_only_the_same_range():
 def test_the_rules_that_need_the_listener():
     current = [listener("TCPSSL", 443, CertificateIds=["c-1"])]
     with pytest.raises(ns.ListenerSetInputError) as error:
-        plan(current, entry("TCPSSL", 443, certificate_ids=[], alpn_enabled=True), entry("TCP", 80), entry("TCPSSL", 444,
-                                                                                                             server_group_id="s",
-                                                                                                             alpn_enabled=True))
+        plan(current, entry("TCPSSL", 443, certificate_ids=[], alpn_enabled=True), entry("TCP", 80),
+             entry("TCPSSL", 444, server_group_id="s", alpn_enabled=True))
     message = str(error.value)
     assert "listeners[0] (TCPSSL:443): certificate_ids cannot be emptied" in message
     assert "listeners[0] (TCPSSL:443): alpn_policy is required when enabling ALPN on listener lsn-tcpssl@443" in message
     assert "listeners[1] (TCP:80): server_group_id is required to create the listener" in message
+    assert "listeners[2] (TCPSSL:444): certificate_ids is required to create a TCPSSL listener" in message
     assert "listeners[2] (TCPSSL:444): alpn_policy is required to create a listener with alpn_enabled=true" in message
 
 
@@ -171,7 +171,7 @@ def test_an_absent_entry_needs_no_server_group():
 def test_a_create_on_a_kept_listener_port_is_rejected():
     current = [listener("TCP", 0, 80, 90)]
     with pytest.raises(ns.ListenerSetRejected) as error:
-        plan(current, entry("TCPSSL", 85, server_group_id="s"))
+        plan(current, entry("TCPSSL", 85, server_group_id="s", certificate_ids=["c"]))
     assert error.value.code == "Conflict.Port"
     assert str(error.value).startswith("listeners[0] (TCPSSL:85) would share a port with listener lsn-tcp@80-90 (TCP:80-90), "
                                        "which the task keeps")
@@ -188,13 +188,13 @@ def test_the_quota_is_checked_before_any_write():
     plan(current, entry("TCP", 100, server_group_id="s"), quota=50)  # 50: allowed
     with pytest.raises(ns.ListenerSetRejected) as error:
         plan(current, entry("TCP", 100, server_group_id="s"), entry("TCP", 101, server_group_id="s"), quota=50)
-    assert error.value.code == "QuotaExceeded.ListenersNum"
+    assert error.value.code == "QuotaExceeded.QuotaInsufficient"
     assert "load balancer nlb-test would have 51 listeners" in str(error.value)
 
 
 def test_creates_that_need_a_freed_place_or_port_wait_for_a_later_batch():
     current = [listener("TCP", port) for port in range(1, 4)]
-    steps, batches, after = plan(current, entry("TCP", 1, state="absent"), entry("TCPSSL", 1, server_group_id="s"),
+    steps, batches, after = plan(current, entry("TCP", 1, state="absent"), entry("TCPSSL", 1, server_group_id="s", certificate_ids=["c"]),
                                  entry("TCP", 2, state="absent"), entry("TCP", 100, server_group_id="s"), quota=3)
     assert [[(step["action"], step["entry"]["listener_port"]) for step in batch] for batch in batches] == [
         [("delete", 1), ("delete", 2)], [("create", 1), ("create", 100)]]
@@ -234,7 +234,8 @@ def test_records():
 
 
 def test_the_predicted_create_has_the_service_defaults():
-    steps, dummy, dummy_after = plan([], entry("TCPSSL", 443, server_group_id="s", proxy_protocol_v2_config={"ppv2_vpc_id_enabled": True}),
+    steps, dummy, dummy_after = plan([], entry("TCPSSL", 443, server_group_id="s", certificate_ids=["c"],
+                                           proxy_protocol_v2_config={"ppv2_vpc_id_enabled": True}),
                                      entry("UDP", 0, 10, 20, server_group_id="u"))
     tls, udp = steps[0]["after"], steps[1]["after"]
     assert tls["security_policy_id"] == "tls_cipher_policy_1_0" and tls["idle_timeout"] == 900 and tls["mss"] == 0
@@ -294,6 +295,8 @@ def scenarios(draw):
     entries = []
     for protocol, (port, start, end), absent in draw(st.lists(st.tuples(PROTOCOLS, spans(), st.booleans()), max_size=8)):
         item = entry(protocol, port, start or None, end or None, server_group_id="s")
+        if protocol == "TCPSSL":
+            item["certificate_ids"] = ["c"]
         if absent:
             item["state"] = "absent"
         entries.append(item)

@@ -216,7 +216,7 @@ def test_rules_that_need_the_read_are_checked_before_any_write(nlb, capsys):
 
 def test_a_create_on_a_kept_listener_port_is_refused_before_any_write(nlb, capsys):
     result = run(capsys, listeners=[{"listener_protocol": "TCPSSL", "listener_port": 0, "start_port": 70, "end_port": 90,
-                                     "server_group_id": "sgp-ssl"}])
+                                     "server_group_id": "sgp-ssl", "certificate_ids": ["cert-1"]}])
     assert result["failed"] is True
     assert result["msg"].startswith("listeners[0] (TCPSSL:70-90) would share a port with listener lsn-demo@80 (TCP:80)")
     assert result["plan"][0]["error"]["code"] == "Conflict.Port"
@@ -226,7 +226,7 @@ def test_a_create_on_a_kept_listener_port_is_refused_before_any_write(nlb, capsy
 
 def test_a_create_on_a_deleted_listener_port_waits_for_the_delete_job(nlb, capsys):
     result = run(capsys, listeners=[tcp(80, state="absent"), {"listener_protocol": "TCPSSL", "listener_port": 80,
-                                                               "server_group_id": "sgp-ssl"}])
+                                                               "server_group_id": "sgp-ssl", "certificate_ids": ["cert-1"]}])
     assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener", "get_job_status", "create_listener", "get_job_status"] \
         + ["list_listeners"] * 2
     assert [record["action"] for record in result["plan"]] == ["delete", "create"]
@@ -234,7 +234,8 @@ def test_a_create_on_a_deleted_listener_port_waits_for_the_delete_job(nlb, capsy
 
 def test_the_dependent_create_is_not_prechecked(nlb, capsys):
     result = run(capsys, check_mode=True, listeners=[tcp(80, state="absent"),
-                                                     {"listener_protocol": "TCPSSL", "listener_port": 80, "server_group_id": "sgp-ssl"}])
+                                                     {"listener_protocol": "TCPSSL", "listener_port": 80, "server_group_id": "sgp-ssl",
+                                                      "certificate_ids": ["cert-1"]}])
     assert [operation for operation, dummy in writes(nlb)] == ["delete_listener"]
     assert "listeners[1] (TCPSSL:80) create: not prechecked with DryRun" in json.dumps(result["warnings"])
 
