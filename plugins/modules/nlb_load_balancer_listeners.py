@@ -424,6 +424,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state im
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import validate_identity
 
 MODULE_NAME = "nlb_load_balancer_listeners"
+LISTENER_GONE = "ResourceNotFound.listener"
 OPERATIONS = {"create": ("create_listener", "CreateListener"), "update": ("update_listener_attribute", "UpdateListenerAttribute"),
               "delete": ("delete_listener", "DeleteListener")}
 
@@ -578,6 +579,10 @@ class LoadBalancerListeners:
                 try:
                     body = self.api.send_write(operation, fields, deadline)
                 except AlicloudApiError as error:
+                    if step["action"] == "delete" and error.code == LISTENER_GONE:
+                        # deleted since the read (by another task, or a delete this one waited for): what was wanted
+                        progress.done(step["record"])
+                        continue
                     failed.append((step, error.to_dict(), "Failed to %s: %s" % (describe_step(step), error.describe()), error))
                     break
                 if step["action"] == "create":

@@ -300,3 +300,10 @@ def test_a_stopped_listener_is_reported_not_started(nlb, capsys):
     assert result["plan"][0]["listener_status"] == "Stopped"
     assert "listeners[0] (TCP:80): listener lsn-demo@80 is Stopped; this module does not start it" in json.dumps(result["warnings"])
     assert [operation for operation in nlb.operations() if "start" in operation] == []
+
+
+def test_a_listener_deleted_since_the_read_counts_as_deleted(nlb, capsys):
+    nlb.failures["delete_listener"] = [api_error("ResourceNotFound.listener", "The specified resource lsn-demo@53 is not found.", 404)]
+    result = run(capsys, listeners=[{"listener_protocol": "UDP", "listener_port": 53, "state": "absent"}])
+    assert result["changed"] is True and "failed" not in result
+    assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener"] + ["list_listeners"] * 2
