@@ -549,9 +549,9 @@ class LoadBalancerListeners:
         refused = []
         for step in writes:
             if step["dependent"]:
+                blockers = ", ".join(step["blocked_by"]) or "the quota is full"
                 self.module.warn("%s: not prechecked with DryRun: the service would refuse it while %s exists; the apply "
-                                 "sends it once the delete's job has ended." % (describe_step(step), ", ".join(step["blocked_by"])
-                                                                                  or "the quota is full"))
+                                 "sends it once the delete's job has ended." % (describe_step(step), blockers))
                 continue
             operation, fields = self._request(step, dry_run=True)
             try:

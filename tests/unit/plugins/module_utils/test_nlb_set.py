@@ -39,7 +39,7 @@ def actions(steps):
 # --- ports and entries ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("one, other, expected", [
+@pytest.mark.parametrize("first, second, expected", [
     (entry("TCP", 80), entry("TCP", 80), True),
     (entry("TCP", 80), entry("TCPSSL", 80), True),
     (entry("TCPSSL", 443), entry("TCP", 443), True),
@@ -49,9 +49,9 @@ def actions(steps):
     (entry("UDP", 0, 80, 90), entry("UDP", 0, 90, 100), True),
     (entry("UDP", 0, 80, 90), entry("TCP", 0, 80, 90), False),
 ])
-def test_port_classes(one, other, expected):
-    assert ns.conflict(one, other) is expected
-    assert ns.conflict(other, one) is expected
+def test_port_classes(first, second, expected):
+    assert ns.conflict(first, second) is expected
+    assert ns.conflict(second, first) is expected
 
 
 def test_entries_are_normalized():
@@ -234,9 +234,8 @@ def test_records():
 
 
 def test_the_predicted_create_has_the_service_defaults():
-    steps, dummy, dummy_after = plan([], entry("TCPSSL", 443, server_group_id="s", certificate_ids=["c"],
-                                           proxy_protocol_v2_config={"ppv2_vpc_id_enabled": True}),
-                                     entry("UDP", 0, 10, 20, server_group_id="u"))
+    tls_entry = entry("TCPSSL", 443, server_group_id="s", certificate_ids=["c"], proxy_protocol_v2_config={"ppv2_vpc_id_enabled": True})
+    steps, dummy, dummy_after = plan([], tls_entry, entry("UDP", 0, 10, 20, server_group_id="u"))
     tls, udp = steps[0]["after"], steps[1]["after"]
     assert tls["security_policy_id"] == "tls_cipher_policy_1_0" and tls["idle_timeout"] == 900 and tls["mss"] == 0
     assert tls["proxy_protocol_v2_config"] == {"ppv2_vpc_id_enabled": True, "ppv2_private_link_ep_id_enabled": False,

@@ -225,8 +225,8 @@ def test_a_create_on_a_kept_listener_port_is_refused_before_any_write(nlb, capsy
 
 
 def test_a_create_on_a_deleted_listener_port_waits_for_the_delete_job(nlb, capsys):
-    result = run(capsys, listeners=[tcp(80, state="absent"), {"listener_protocol": "TCPSSL", "listener_port": 80,
-                                                               "server_group_id": "sgp-ssl", "certificate_ids": ["cert-1"]}])
+    tls = {"listener_protocol": "TCPSSL", "listener_port": 80, "server_group_id": "sgp-ssl", "certificate_ids": ["cert-1"]}
+    result = run(capsys, listeners=[tcp(80, state="absent"), tls])
     assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener", "get_job_status", "create_listener", "get_job_status"] \
         + ["list_listeners"] * 2
     assert [record["action"] for record in result["plan"]] == ["delete", "create"]
