@@ -88,17 +88,19 @@ class GlobalAccelerator:
             region = module.region  # a custom endpoint (emulator, partition) signs for the user's region
         no_sdk_retries = botocore.config.Config(retries={"mode": "standard", "total_max_attempts": 1})
         self.client = module.client("globalaccelerator", region=region, config=no_sdk_retries)
-        # A task that makes several writes sets this to a function (code, message, request id) -> return values
-        # a failed call adds to the task's failure, such as the writes it already applied.
+        # A task that makes writes sets this to a function (code, message, request id, uncertain) -> return values
+        # a failed call adds to the task's failure, such as the writes it already applied; ``uncertain`` says the
+        # failure may hide a write the service applied (its answers were lost).
         self.failure_result = None
         self.writes = 0  # write calls that succeeded: a later failure still reports changed=true
 
-    def call(self, operation, failure, not_found=None, gone_on_retry=None, **params):
+    def call(self, operation, failure, not_found=None, gone_on_retry=None, on_failure=None, **params):
         """Run one API call under the retry policy; a failure ends the task through fail_json_aws.
 
         With ``not_found`` (an error code), that error returns None instead of failing.  With
         ``gone_on_retry``, that error on a retried call returns ``{}`` (the first attempt worked
-        but its answer was lost).
+        but its answer was lost).  With ``on_failure`` (a function of the error), a call that fails
+        for good returns its value instead of ending the task.
         """
         started = time.monotonic()
         retried = []
@@ -120,21 +122,30 @@ class GlobalAccelerator:
                     if retried:
                         failure = "%s (gave up after %d attempts in %.1f s; retried on: %s)" % (
                             failure, len(retried) + 1, elapsed, ", ".join(sorted(set(retried + [reason or "?"]))))
+                    if on_failure is not None:
+                        return on_failure(e)
                     extra = {"changed": True} if self.writes else {}
                     if self.failure_result is not None:
+                        # the task's account of the failure: what it applied, what the service holds now, a message
+                        # that says so; the callback runs once (a read it makes may fail too)
+                        report, self.failure_result = self.failure_result, None
                         response = getattr(e, "response", None) or {}
-                        extra.update(self.failure_result(response.get("Error", {}).get("Code") or type(e).__name__, failure,
-                                                         response.get("ResponseMetadata", {}).get("RequestId")))
-                    self.module.fail_json_aws(e, msg=failure, retries=len(retried), **extra)
+                        # uncertain: a retryable failure (no answer, 5xx, throttling) may hide an applied write;
+                        # a refusal (4xx) did not apply anything
+                        extra.update(report(response.get("Error", {}).get("Code") or type(e).__name__, failure,
+                                            response.get("ResponseMetadata", {}).get("RequestId"), reason is not None))
+                        extra["changed"] = bool(extra.get("changed")) or self.writes > 0
+                    self.module.fail_json_aws(e, msg=extra.pop("msg", failure), retries=len(retried), **extra)
                 retried.append(reason)
                 time.sleep(pause)
 
-    def paginate(self, operation, key, failure, not_found=None, **params):
-        """All items of a list call (each page retried on its own); None when ``not_found`` was answered."""
+    def paginate(self, operation, key, failure, not_found=None, on_failure=None, **params):
+        """All items of a list call (each page retried on its own); None when ``not_found`` was answered
+        (or, with ``on_failure``, when a page failed for good)."""
         items = []
         params["MaxResults"] = PAGE_SIZE
         while True:
-            page = self.call(operation, failure, not_found, **params)
+            page = self.call(operation, failure, not_found, on_failure=on_failure, **params)
             if page is None:
                 return None
             items.extend(page.get(key, []))
@@ -162,6 +173,18 @@ class GlobalAccelerator:
         """
         items = self.paginate("list_listeners", "Listeners", "Failed to list the listeners of accelerator %s" % accelerator_arn,
                               not_found="AcceleratorNotFoundException" if missing_ok else None, AcceleratorArn=accelerator_arn)
+        if items is None:
+            return None
+        return [listener_from_api(item, accelerator_arn) for item in items]
+
+    def read_back(self, accelerator_arn):
+        """The accelerator's listeners after a write failed for good, or None when this read fails as well.
+
+        A write whose every answer was lost may still have been applied: the task reads once more and
+        reports what the service holds instead of guessing.
+        """
+        items = self.paginate("list_listeners", "Listeners", "Failed to read back the listeners of accelerator %s" % accelerator_arn,
+                              on_failure=lambda error: None, AcceleratorArn=accelerator_arn)
         if items is None:
             return None
         return [listener_from_api(item, accelerator_arn) for item in items]

@@ -22,8 +22,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import normalize_port_ranges
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ranges_overlap
-
-ACTION_ORDER = {"delete": 0, "update": 1, "create": 2}
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import order_writes
 
 
 class ListenerSetRejected(ValueError):
@@ -39,23 +38,62 @@ def _label(entry):
     return "%s %s" % (entry["protocol"], format_ranges(entry["port_ranges"]))
 
 
+ENTRY_CHOICES = {
+    "protocol": ("TCP", "UDP"),
+    "client_affinity": ("NONE", "SOURCE_IP"),
+    "state": ("present", "absent"),
+}
+ENTRY_KEYS = ("protocol", "port_ranges", "client_affinity", "state", "force")
+ENTRY_REQUIRED = ("protocol", "port_ranges")
+TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
+
+
+def _entry_bool(name, value):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS or text in FALSE_WORDS:
+        return text in TRUE_WORDS
+    raise ListenerInputError("%s: %r is not a boolean; allowed: true or false" % (name, value))
+
+
+def _check_entry_keys(entry, name):
+    """The entry's keys and choices, with the entry's index in every message (the module's spec leaves them to us)."""
+    if not isinstance(entry, dict):
+        raise ListenerInputError("%s: %r is not a listener; allowed: a dict with keys %s" % (name, entry, ", ".join(ENTRY_KEYS)))
+    unknown = sorted(str(key) for key in entry if key not in ENTRY_KEYS)
+    if unknown:
+        raise ListenerInputError("%s: unknown key %s; allowed keys: %s" % (name, ", ".join(unknown), ", ".join(ENTRY_KEYS)))
+    for key in ENTRY_REQUIRED:
+        if entry.get(key) is None:
+            raise ListenerInputError("%s.%s: required, but the entry has none (its keys: %s)"
+                                     % (name, key, ", ".join(sorted(str(item) for item in entry)) or "none"))
+    for key, choices in ENTRY_CHOICES.items():
+        value = entry.get(key)
+        if value is not None and value not in choices:
+            raise ListenerInputError("%s.%s: %r; allowed: %s" % (name, key, value, ", ".join(choices)))
+
+
 def validate_entries(entries, option="listeners"):
     """Normalize the declared entries; raise ListenerInputError naming the entry and what is allowed.
 
     Each entry comes back as ``{"index", "protocol", "port_ranges" (sorted, to_port filled in),
     "client_affinity" (None: keep), "state", "force"}``.  Two present entries of one protocol
-    must not share a port, and no listener may be declared both present and absent.
+    must not share a port, and no listener may be declared both present and absent.  Unknown keys,
+    missing keys and wrong choices are named with the entry's index (``listeners[2].port_range``).
     """
     normalized = []
     for index, entry in enumerate(entries or []):
         name = "%s[%d]" % (option, index)
+        _check_entry_keys(entry, name)
         normalized.append({
             "index": index,
             "protocol": entry["protocol"],
             "port_ranges": normalize_port_ranges(entry.get("port_ranges"), name + ".port_ranges"),
             "client_affinity": entry.get("client_affinity"),
             "state": entry.get("state") or "present",
-            "force": bool(entry.get("force")),
+            "force": _entry_bool(name + ".force", entry["force"]) if entry.get("force") is not None else False,
         })
     for later in normalized:
         for earlier in normalized[:later["index"]]:
@@ -161,7 +199,7 @@ def plan_set(listeners, entries, accelerator_arn, purge=False, purge_force=False
     # only when that is the one unclaimed listener its ports overlap, so the ports an update moves onto
     # belong to listeners that are deleted, or were taken over by an earlier entry and updated before
     # it; the entries themselves do not overlap (validate_entries).  test_ga_set checks this property.
-    writes = sorted((step for step in steps if step["action"] != "none"), key=lambda step: ACTION_ORDER[step["action"]])
+    writes = order_writes(steps)
     return steps, writes, sorted_listeners(after)
 
 

@@ -57,11 +57,26 @@ def format_ranges(port_ranges):
     return ", ".join(parts)
 
 
+PORT_RANGE_KEYS = ("from_port", "to_port")
+PORT_RANGE_SHAPE = "a port (80) or a range ({from_port: 8080, to_port: 8090}; to_port defaults to from_port)"
+
+
+def _port_value(value):
+    """An integer port as the task gave it (an int, or digits in a string), else the value unchanged."""
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
 def normalize_port_ranges(port_ranges, option="port_ranges"):
     """Validate the ``port_ranges`` option and return it sorted, ``to_port`` filled in.
 
-    Raises ListenerInputError naming the option, the value and what is allowed.
+    Each item is a range ``{"from_port": N, "to_port": M}`` or, as a shorthand, a plain port ``N``
+    (``{"from_port": N}``).  Raises ListenerInputError naming the option, the value and what is allowed.
     """
+    if port_ranges is not None and not isinstance(port_ranges, list):
+        raise ListenerInputError("%s: %r is not a list; allowed: a list of 1 to %d items, each %s"
+                                 % (option, port_ranges, MAX_PORT_RANGES, PORT_RANGE_SHAPE))
     if not port_ranges:
         raise ListenerInputError("%s: an empty list was given; allowed: 1 to %d port ranges" % (option, MAX_PORT_RANGES))
     if len(port_ranges) > MAX_PORT_RANGES:
@@ -70,8 +85,16 @@ def normalize_port_ranges(port_ranges, option="port_ranges"):
     ranges = []
     for index, item in enumerate(port_ranges):
         name = "%s[%d]" % (option, index)
-        from_port = item.get("from_port")
-        to_port = item.get("to_port")
+        item = _port_value(item)
+        if isinstance(item, int) and not isinstance(item, bool):
+            item = {"from_port": item}
+        if not isinstance(item, dict):
+            raise ListenerInputError("%s: %r is neither a port nor a range; allowed: %s" % (name, item, PORT_RANGE_SHAPE))
+        unknown = sorted(str(key) for key in item if key not in PORT_RANGE_KEYS)
+        if unknown:
+            raise ListenerInputError("%s: unknown key %s; allowed keys: from_port, to_port" % (name, ", ".join(unknown)))
+        from_port = _port_value(item.get("from_port"))
+        to_port = _port_value(item.get("to_port"))
         if to_port is None:
             to_port = from_port
         for key, value in (("from_port", from_port), ("to_port", to_port)):
@@ -280,3 +303,27 @@ def listener_plan(action, current, after, wanted=None):
                "port_ranges": shown["port_ranges"]}
     changes = listener_changes(current if action != "create" else {}, after if action != "delete" else {})
     return plan_record("ga_listener", action, (current or after or {}).get("listener_arn"), key, changes)
+
+
+def write_landed(action, current, after, held, before):
+    """Did a write whose call failed for good take effect?  ``held`` is what a read afterwards found.
+
+    Returns the listener the service holds for the write (``{}`` for a delete that happened), or None
+    when the write did not take effect.  A create counts when a listener of the wanted protocol and
+    ports exists that ``before`` (the listeners read before the writes) did not have; an update when
+    the listener has the wanted fields; a delete when the listener is gone.
+    """
+    if action == "delete":
+        gone = all(item["listener_arn"] != current["listener_arn"] for item in held)
+        return {} if gone else None
+    if action == "update":
+        for item in held:
+            if item["listener_arn"] == current["listener_arn"] and not listener_changes(item, after):
+                return item
+        return None
+    known = set(item["listener_arn"] for item in before)
+    for item in held:
+        if item["listener_arn"] not in known and item["protocol"] == after["protocol"] \
+                and item["port_ranges"] == after["port_ranges"]:
+            return item
+    return None

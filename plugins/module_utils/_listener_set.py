@@ -40,8 +40,8 @@ def purge_problem(entries, purge, delete_all, parent, entries_option="listeners"
                 % (DELETE_ALL_OPTION, entries_option, parent))
     if delete_all and entries:
         return ("%s: true with %d entries in %s; allowed: %s only with %s: [] (it deletes every listener, so "
-                "declaring some contradicts it)" % (DELETE_ALL_OPTION, len(entries), entries_option, DELETE_ALL_OPTION,
-                                                      entries_option))
+                "declaring some contradicts it)"
+                % (DELETE_ALL_OPTION, len(entries), entries_option, DELETE_ALL_OPTION, entries_option))
     return None
 
 
@@ -81,12 +81,23 @@ class SetProgress:
     def done(self, record):
         self.applied.append(record)
 
+    def applied_text(self):
+        """``2 writes (update TCP 80 (arn); create UDP 53)`` for messages."""
+        records = "; ".join(describe_record(record) for record in self.applied)
+        return "%d write%s (%s)" % (len(self.applied), "" if len(self.applied) == 1 else "s", records)
+
     def message(self, failure):
-        """``failure`` prefixed by what was applied before it (or that nothing was)."""
+        """``failure`` followed by what was applied before it (or that nothing was).
+
+        The cloud's error text may follow (``...: <code>: <message>``), so this reads as one clause.
+        """
         if not self.applied:
-            return "%s. No write was applied before it." % (failure,)
-        return "%s. Applied before it (%d): %s." % (failure, len(self.applied),
-                                                     "; ".join(describe_record(record) for record in self.applied))
+            return "%s, before any write was applied" % (failure,)
+        return "%s, after the service applied %s" % (failure, self.applied_text())
+
+    def wait_message(self, failure):
+        """Every write was accepted and then the wait failed: say what was written first."""
+        return "The service accepted %s, but %s" % (self.applied_text(), failure)
 
     def failure_fields(self, failed_record=None, error=None):
         """The result fields of a failed set task: ``changed`` and ``plan`` (applied, then the failed step)."""

@@ -108,7 +108,13 @@ class NlbListenerApi:
                 return entries
 
     def list_listeners(self, load_balancer_id, listener_protocol=None, listener_port=None):
-        """The listeners of a load balancer (optionally one protocol / port), normalized."""
+        """The listeners of a load balancer (optionally one protocol / port), normalized.
+
+        A blank load balancer ID is a bug in the caller, never "every load balancer": ListListeners without
+        LoadBalancerIds answers the listeners of the whole region.
+        """
+        if not isinstance(load_balancer_id, str) or not load_balancer_id.strip():
+            raise ValueError("list_listeners needs a load balancer ID, got %r" % (load_balancer_id,))
         listeners = [normalize_listener(entry) for entry in self.list_listener_bodies(load_balancer_id, listener_protocol)]
         if listener_port is not None:
             listeners = [listener for listener in listeners if listener["listener_port"] == listener_port]

@@ -54,18 +54,13 @@ options:
         choices: [TCP, UDP]
         required: true
       port_ranges:
-        description: The ports the listener accepts, 1 to 10 ranges that do not overlap.
+        description:
+          - The ports the listener accepts, 1 to 10 ranges that do not overlap.
+          - Each item is a range, a dict with C(from_port) and C(to_port) (both 1-65535; C(to_port) defaults to
+            C(from_port)), or, as a shorthand, a plain port such as C(443).
         type: list
-        elements: dict
+        elements: raw
         required: true
-        suboptions:
-          from_port:
-            description: The first port of the range, 1-65535.
-            type: int
-            required: true
-          to_port:
-            description: The last port of the range, 1-65535. Defaults to O(listeners[].port_ranges[].from_port).
-            type: int
       client_affinity:
         description:
           - V(SOURCE_IP) sends a client to the same endpoint for every connection; V(NONE) does not.
@@ -88,9 +83,18 @@ options:
   purge:
     description:
       - Delete the accelerator's listeners that no entry of O(listeners) declares (by exact match or update in place).
-      - With O(listeners=[]) this deletes every listener of the accelerator.
+      - With O(listeners=[]) this is refused unless O(delete_all_listeners=true), so that a list that is empty by
+        mistake (a misspelled variable) never deletes every listener.
     type: bool
     default: false
+    aliases: [purge_listeners]
+  delete_all_listeners:
+    description:
+      - The explicit opt-in for deleting every listener of the accelerator. Allowed only with O(purge=true) and
+        O(listeners=[]); refused otherwise.
+    type: bool
+    default: false
+    version_added: 0.3.0
   purge_force:
     description: When purging, also delete the endpoint groups of the purged listeners.
     type: bool
@@ -133,6 +137,9 @@ notes:
   - When an API call fails after some writes were applied (an endpoint group deleted before its listener counts),
     the task fails with C(changed=true) and its RV(plan) lists the writes that were applied, followed by the one that
     failed.
+  - When a write call fails for good (every retry failed or its answers were lost), the task reads the listeners
+    once more and reports what the service holds; a write that took effect counts as applied (C(changed=true)).
+  - An entry's keys are checked by the module, so a typo (C(port_range)) fails naming the key and the entry's index.
   - The role P(multicloud.listeners.ga_listeners#role) declares an accelerator's listeners with this module.
 """
 
@@ -173,7 +180,7 @@ listeners:
   description:
     - The accelerator's listeners after the task (predicted in check mode), sorted by protocol and first port.
     - Each in the shape of M(multicloud.listeners.ga_listener)'s C(listener) return value.
-  returned: always, except when an API call failed (then RV(plan) says which writes were applied)
+  returned: always; after a failed write, what a read afterwards found (absent when that read failed too)
   type: list
   elements: dict
   contains:
@@ -261,9 +268,30 @@ plan:
           type: str
           sample: listeners[1] ... overlaps the TCP listener ...
         request_id:
-          description: Always null.
+          description: The request ID of the failed call; null for a refusal predicted before any write.
           type: str
           sample: null
+    note:
+      description: Set on a write whose call failed but which a read afterwards shows was applied.
+      returned: when a write's answers were lost but the write took effect
+      type: str
+      sample: the answers were lost, but a read afterwards shows the service applied it
+undeclared:
+  description:
+    - The accelerator's listeners that no entry of O(listeners) declares and that the task kept (O(purge) is off),
+      in the shape of RV(listeners). Empty when every listener is declared or purged.
+    - A drift check can read it, and the C(multicloud.listeners.plan) callback lists them.
+  returned: when the accelerator was read
+  type: list
+  elements: dict
+  sample: []
+  version_added: 0.3.0
+wait_error:
+  description: The error of the DEPLOYED wait that failed after every write was applied.
+  returned: when waiting for DEPLOYED failed with an API or connection error
+  type: dict
+  sample: {"code": "ThrottlingException", "message": "Rate exceeded", "request_id": null}
+  version_added: 0.3.0
 retries:
   description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
   returned: when an API call failed
@@ -289,15 +317,11 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_plan
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import update_request
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import validate_arns
-
-PORT_RANGE_SPEC = dict(from_port=dict(type="int", required=True), to_port=dict(type="int"))
-LISTENER_SPEC = dict(
-    protocol=dict(type="str", choices=["TCP", "UDP"], required=True),
-    port_ranges=dict(type="list", elements="dict", required=True, options=PORT_RANGE_SPEC),
-    client_affinity=dict(type="str", choices=["NONE", "SOURCE_IP"]),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
-    force=dict(type="bool", default=False),
-)
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import write_landed
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import SetProgress
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import purge_problem
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
 
 
 def step_plan(step, accelerator_arn):
@@ -315,6 +339,7 @@ class AcceleratorListeners:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        check_module_identity(module, "ga_accelerator_listeners")
         try:
             validate_arns(self.params)
             if self.params["wait_timeout"] < 0:
@@ -322,8 +347,16 @@ class AcceleratorListeners:
             self.entries = validate_entries(self.params["listeners"])
         except ListenerInputError as e:
             module.fail_json(msg=str(e))
+        parent = "accelerator %s" % (self.params["accelerator_arn"] or repr(self.params["accelerator_name"]))
+        problem = purge_problem(self.entries, self.params["purge"], self.params["delete_all_listeners"], parent)
+        if problem:
+            module.fail_json(msg=problem)
+        if not self.entries and not self.params["purge"]:
+            module.warn("listeners: no listener is declared, so this task changes nothing (check the variable that "
+                        "sets listeners).")
         self.api = GlobalAccelerator(module)
-        self.result = {"changed": False, "listeners": [], "plan": []}
+        self.progress = SetProgress()
+        self.result = {"changed": False, "listeners": [], "plan": [], "undeclared": []}
 
     @staticmethod
     def define_module():
@@ -331,8 +364,11 @@ class AcceleratorListeners:
             argument_spec=dict(
                 accelerator_arn=dict(type="str"),
                 accelerator_name=dict(type="str"),
-                listeners=dict(type="list", elements="dict", default=[], options=LISTENER_SPEC),
-                purge=dict(type="bool", default=False),
+                # The entries' keys are checked by _ga_set.validate_entries rather than by suboptions, so that a
+                # message names the entry's index and an unknown key (a typo), and ports may be plain integers.
+                listeners=dict(type="list", elements="dict", default=[]),
+                purge=dict(type="bool", default=False, aliases=["purge_listeners"]),
+                delete_all_listeners=dict(type="bool", default=False),
                 purge_force=dict(type="bool", default=False),
                 wait=dict(type="bool", default=True),
                 wait_timeout=dict(type="int", default=600),
@@ -355,6 +391,7 @@ class AcceleratorListeners:
             self.module.fail_json(msg=str(e), **self.result)
         except ListenerSetRejected as e:
             self._refuse(e.step, accelerator_arn, e.code, str(e))
+        self.result["undeclared"] = undeclared(listeners, steps, "listener_arn")
         for step in writes:
             if step["action"] == "delete":
                 step["endpoint_groups"] = self.api.endpoint_group_arns(step["current"]["listener_arn"])
@@ -382,10 +419,9 @@ class AcceleratorListeners:
 
     def _apply(self, accelerator_arn, listeners, writes, predicted):
         """Make the writes in order; a failing call reports the ones already applied and the one that failed."""
-        applied = []
         updated = {}
         for step in writes:
-            self.api.failure_result = self._failure_result(step, accelerator_arn, applied)
+            self.api.failure_result = self._write_failure(step, accelerator_arn, listeners)
             if step["action"] == "delete":
                 self.api.delete_listener(step["current"]["listener_arn"], step["endpoint_groups"])
             elif step["action"] == "update":
@@ -394,25 +430,50 @@ class AcceleratorListeners:
             else:
                 token = create_token(accelerator_arn, step["after"], listeners, time.time())
                 step["after"] = self.api.create_listener(create_request(step["after"], token))
-            applied.append(step_plan(step, accelerator_arn))
-        self.api.failure_result = None
+            self.progress.done(step_plan(step, accelerator_arn))
         after = [updated.get(item["listener_arn"], item) for item in predicted if item["listener_arn"] is not None]
         after = sorted_listeners(after + [step["after"] for step in writes if step["action"] == "create"])
         if self.params["wait"]:
+            self.api.failure_result = self._wait_failure(accelerator_arn, after)
             try:
                 self.api.wait_deployed(accelerator_arn, self.params["wait_timeout"])
             except WaitTimeout as e:
-                self.module.fail_json(msg="The changes were accepted (%d writes), but %s" % (len(writes), e), changed=True,
-                                      listeners=after, plan=applied, accelerator_arn=accelerator_arn)
+                self.module.fail_json(msg=self.progress.wait_message(str(e)),
+                                      listeners=after, accelerator_arn=accelerator_arn, undeclared=self.result["undeclared"],
+                                      **self.progress.failure_fields())
+        self.api.failure_result = None
         return after
 
-    @staticmethod
-    def _failure_result(step, accelerator_arn, applied):
-        def result(code, message, request_id):
+    def _write_failure(self, step, accelerator_arn, before):
+        """The account of a write that failed for good: read once more, since its answer may be all that was lost."""
+        def report(code, message, request_id, uncertain):
             record = step_plan(step, accelerator_arn)
-            record["error"] = {"code": code, "message": message, "request_id": request_id}
-            return {"plan": applied + [record], "accelerator_arn": accelerator_arn}
-        return result
+            held = self.api.read_back(accelerator_arn) if uncertain else None
+            landed = None if held is None else write_landed(step["action"], step["current"], step["after"], held, before)
+            if landed is not None:
+                record = step_plan(dict(step, after=landed or None), accelerator_arn)
+                record["note"] = "the answers were lost, but a read afterwards shows the service applied it"
+                self.progress.done(record)
+                failed = None
+            else:
+                failed = {"code": code, "message": message, "request_id": request_id}
+            fields = self.progress.failure_fields(None if failed is None else record, failed)
+            fields.update(accelerator_arn=accelerator_arn, undeclared=self.result["undeclared"],
+                          msg=self.progress.message(message if failed else "%s (a read afterwards shows it was applied)" % message))
+            if held is not None:
+                fields["listeners"] = sorted_listeners(held)
+            return fields
+        return report
+
+    def _wait_failure(self, accelerator_arn, after):
+        """The account of a failure while waiting for DEPLOYED: every write was applied."""
+        def report(code, message, request_id, uncertain):
+            fields = self.progress.failure_fields()
+            fields.update(accelerator_arn=accelerator_arn, listeners=after, undeclared=self.result["undeclared"],
+                          msg=self.progress.wait_message("waiting for DEPLOYED failed: %s" % message),
+                          wait_error={"code": code, "message": message, "request_id": request_id})
+            return fields
+        return report
 
 
 def main():

@@ -30,6 +30,8 @@ options:
       - V(present) creates or updates the listener, V(absent) deletes it.
       - With V(absent) and no O(listener_arn), only a listener with the same protocol and the same set of port ranges
         is deleted.
+      - With V(absent), O(listener_arn) and a O(protocol) or O(port_ranges) that the listener does not have, the task
+        fails before any write, naming both.
     type: str
     choices: [present, absent]
     default: present
@@ -37,6 +39,9 @@ options:
     description:
       - The ARN of an existing listener.
       - Needed to change a listener's protocol, or when several listeners of the protocol overlap the desired ports.
+      - With O(accelerator_arn) or O(accelerator_name) as well, they must name the listener's accelerator; otherwise
+        the task fails before any write, naming both.
+      - An empty or whitespace value (for example a variable that rendered to nothing) is refused before any API call.
     type: str
   accelerator_arn:
     description:
@@ -125,6 +130,8 @@ attributes:
 notes:
   - Module defaults for this module and amazon.aws's can be set together with the group
     C(group/multicloud.listeners.aws).
+  - When a write call fails for good (every retry failed or its answers were lost), the task reads the listeners
+    once more and reports what the service holds; a write that took effect is reported with C(changed=true).
 """
 
 EXAMPLES = r"""
@@ -316,7 +323,12 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_plan
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import predict_rejection
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import update_request
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import format_ranges
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import validate_options
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import write_landed
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import absent_conflict
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import accelerator_conflict
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 
 
 class GAListener:
@@ -325,6 +337,7 @@ class GAListener:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        check_module_identity(module, "ga_listener")
         try:
             self.desired = validate_options(self.params)
         except ListenerInputError as e:
@@ -360,7 +373,14 @@ class GAListener:
     # --- reading ------------------------------------------------------------------------
     def _accelerator_arn(self):
         if self.params["listener_arn"]:
-            return accelerator_arn_of(self.params["listener_arn"])
+            accelerator_arn = accelerator_arn_of(self.params["listener_arn"])
+            if self.params["accelerator_name"]:
+                # both name the accelerator: they must agree before anything is written
+                named = self.api.accelerator_arn_by_name(self.params["accelerator_name"])
+                conflict = accelerator_conflict(self.params["listener_arn"], accelerator_arn, self.params["accelerator_name"], named)
+                if conflict:
+                    self.module.fail_json(msg=conflict)
+            return accelerator_arn
         if self.params["accelerator_arn"]:
             return self.params["accelerator_arn"]
         return self.api.accelerator_arn_by_name(self.params["accelerator_name"])
@@ -393,7 +413,7 @@ class GAListener:
             if rejection:
                 self._finish(action, current, after, failure=rejection)
             if not self.module.check_mode:
-                after = self._write(action, after, changes, listeners)
+                after = self._write(action, current, after, changes, listeners)
         self._finish(action, current, after)
 
     def absent(self):
@@ -404,25 +424,50 @@ class GAListener:
         if current is None:
             wanted = None if listener_arn else dict(self.desired, accelerator_arn=accelerator_arn)
             self._finish("none", None, None, wanted=wanted)
+        conflict = absent_conflict(current, self.desired["protocol"], self.desired["port_ranges"], format_ranges) if listener_arn else None
+        if conflict:
+            self.result["listener"] = current
+            self.module.fail_json(msg=conflict, **self.result)
         groups = self.api.endpoint_group_arns(current["listener_arn"])
         if groups and not self.params["force"]:
             self._finish("delete", current, None, failure=("AssociatedEndpointGroupFoundException", (
                 "listener %s still has endpoint groups (%s); set force: true to delete them with the listener"
                 % (current["listener_arn"], ", ".join(groups)))))
         if not self.module.check_mode:
+            self.api.failure_result = self._write_failure("delete", current, None, listeners)
             self.api.delete_listener(current["listener_arn"], groups)
+            self.api.failure_result = None
             self._wait(current["accelerator_arn"], "listener %s was deleted" % current["listener_arn"])
         self._finish("delete", current, None)
 
     # --- writing ------------------------------------------------------------------------
-    def _write(self, action, after, changes, listeners):
+    def _write(self, action, current, after, changes, listeners):
+        self.api.failure_result = self._write_failure(action, current, after, listeners)
         if action == "create":
             token = self.params["idempotency_token"] or create_token(after["accelerator_arn"], after, listeners, time.time())
             written = self.api.create_listener(create_request(after, token))
         else:
             written = self.api.update_listener(update_request(after["listener_arn"], changes))
+        self.api.failure_result = None
         self._wait(written["accelerator_arn"], "listener %s was %sd" % (written["listener_arn"], action), written)
         return written
+
+    def _write_failure(self, action, current, after, listeners):
+        """The account of a write that failed for good: read once more, since its answer may be all that was lost."""
+        def report(code, message, request_id, uncertain):
+            accelerator_arn = (current or after)["accelerator_arn"]
+            held = self.api.read_back(accelerator_arn) if uncertain else None
+            landed = None if held is None else write_landed(action, current, after, held, listeners)
+            if landed is None:
+                plan = listener_plan(action, current, after)
+                plan["error"] = {"code": code, "message": message, "request_id": request_id}
+                return {"listener": current or {}, "plan": plan}
+            plan = listener_plan(action, current, landed or None)
+            plan["note"] = "the answers were lost, but a read afterwards shows the service applied it"
+            return {"changed": True, "listener": landed, "plan": plan,
+                    "msg": "%s; a read afterwards shows the %s was applied (%s)" % (
+                        message, action, (landed or current)["listener_arn"])}
+        return report
 
     def _wait(self, accelerator_arn, accepted, listener=None):
         """Wait for DEPLOYED; a timeout fails the task but still reports the accepted change."""

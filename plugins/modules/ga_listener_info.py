@@ -112,6 +112,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga import Gl
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import accelerator_arn_of
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import validate_arns
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 
 
 def main():
@@ -126,6 +127,7 @@ def main():
         required_one_of=[("listener_arn", "accelerator_arn", "accelerator_name")],
         supports_check_mode=True,
     )
+    check_module_identity(module, "ga_listener_info")
     try:
         validate_arns(module.params)
     except ListenerInputError as e:

@@ -418,8 +418,10 @@ retries:
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
+from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import is_retryable
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import describe_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import ListenerLookupError
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import listener_identity_spec
@@ -446,6 +448,7 @@ class NlbListenerAttribute:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        check_module_identity(module, "nlb_listener_attribute")
         self.desired = desired_attributes(self.params)
         self._validate_options()
         self.api = NlbListenerApi(module)
@@ -548,8 +551,7 @@ class NlbListenerAttribute:
         try:
             job_id, dummy = self.api.update_listener(self._request(current, changes, replaced_job=replaced_job), deadline)
         except AlicloudApiError as error:
-            self.module.fail_api_error(error, "Failed to update listener %s (%s)" % (listener_id, describe_changes(plan["changes"])), listener=current,
-                                       plan=dict(plan, error=error.to_dict()))
+            self._update_failed(error, current, changes, plan)
         if not self.params["wait"]:
             return job_id, predict_listener(current, changes)
         what = "the update of listener %s" % listener_id
@@ -574,6 +576,22 @@ class NlbListenerAttribute:
         if left:
             self.module.warn("After job %s, listener %s still differs in: %s." % (job_id, listener_id, ", ".join(sorted(left))))
         return job_id, after
+
+    def _update_failed(self, error, current, changes, plan):
+        """The update failed for good: read the listener once more, since only its answers may have been lost."""
+        listener_id = current["listener_id"]
+        failure = "Failed to update listener %s (%s)" % (listener_id, describe_changes(plan["changes"]))
+        held = None
+        if is_retryable(error):  # no answer, 5xx or throttling: the write may have been applied; a refusal was not
+            try:
+                held = self.api.get_listener(listener_id)
+            except AlicloudApiError:
+                held = None
+        if held is not None and not compute_changes(held, changes):
+            self.module.fail_api_error(error, failure + "; a read afterwards shows the change was applied (its answers were lost), "
+                                       "but the job could not be followed", listener=held, changed=True,
+                                       plan=dict(plan, note="the answers were lost, but a read afterwards shows the service applied it"))
+        self.module.fail_api_error(error, failure, listener=held or current, plan=dict(plan, error=error.to_dict()))
 
     def _result(self, changed, before, after, plan):
         result = {"changed": changed, "listener": after, "plan": plan}

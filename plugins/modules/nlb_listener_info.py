@@ -213,6 +213,7 @@ retries:
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
+from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import listener_identity_spec
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import validate_identity
@@ -226,6 +227,7 @@ class NlbListenerInfo:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        check_module_identity(module, "nlb_listener_info")
         errors = validate_identity(self.params["listener_protocol"], self.params["listener_port"])
         if errors:
             module.fail_json(msg=" ".join(errors))

@@ -59,6 +59,7 @@ def check_update(listener, changes, catalog):
     check_values(protocol, changes, limits_of(catalog))
     check_certificate_counts(changes)
     check_references(listener, changes, catalog)
+    check_long_idle_timeout(listener, changes, catalog)
     check_combinations(listener, changes)
 
 
@@ -142,6 +143,17 @@ def check_server_group(listener, server_group, load_balancer):
         raise errors.single_port_listener_with_any_port_group()
 
 
+def check_long_idle_timeout(listener, changes, catalog):
+    """An IdleTimeout above the documented 900 (allow-listed accounts) is refused when the listener's server
+    group preserves client IPs (Terraform alicloud provider notes on idle_timeout; NOTES.md)."""
+    timeout = changes.get("IdleTimeout")
+    if timeout is None or timeout <= IDLE_TIMEOUT_RANGES["TCP"][1] or listener["ListenerProtocol"] == "UDP":
+        return
+    group = catalog.server_group(changes.get("ServerGroupId", listener.get("ServerGroupId")), listener["RegionId"])
+    if group is not None and group.get("PreserveClientIpEnabled"):
+        raise errors.illegal_idle_timeout()
+
+
 def check_combinations(listener, changes):
     """Judge the listener as it would be after the change."""
     after = dict(listener, **changes)
@@ -217,6 +229,7 @@ def check_create_attributes(listener, attributes, catalog):
     if protocol == "TCPSSL" and not attributes.get("CertificateIds"):
         raise errors.missing_certificate()
     check_references(listener, attributes, catalog)
+    check_long_idle_timeout(listener, attributes, catalog)
     check_combinations(listener, attributes)
 
 

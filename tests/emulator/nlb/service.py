@@ -21,8 +21,7 @@ import uuid
 from urllib.parse import quote
 
 from ..common import Response, Service, ServiceError
-from . import errors, params as wire
-from . import rules
+from . import errors, params as wire, rules
 from .rules import UPDATABLE_FIELDS, check_update
 from .signing import SignatureVerifier, build_credentials
 from .store import NlbStore, apply_changes, digest_of, new_listener, page_offset, page_token, render_listener
@@ -30,7 +29,7 @@ from .store import NlbStore, apply_changes, digest_of, new_listener, page_offset
 API_VERSION = "2022-04-30"
 JSON_TYPE = "application/json;charset=utf-8"
 SEED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed.json")
-LISTENER_PROTOCOLS = ("TCP", "UDP", "TCPSSL")
+LISTENER_PROTOCOLS = rules.LISTENER_PROTOCOLS
 MAX_FILTER_ITEMS = 20
 PAGE_SIZE_RANGE = (1, 100)
 DEFAULT_PAGE_SIZE = 20
@@ -258,8 +257,9 @@ class NlbService(Service):
         attributes = {name: params[name] for name in UPDATABLE_FIELDS if name in params}
         ports = {"StartPort": str(start), "EndPort": str(end)} if port == 0 else {}
         listener = new_listener(dict({
-            "ListenerId": "lsn-%s@%d" % (uuid.uuid4().hex[:20], port), "LoadBalancerId": load_balancer["LoadBalancerId"],
-            "ListenerProtocol": protocol, "ListenerPort": port, "Tags": params.get("Tag", []),
+            "ListenerId": "lsn-%s@%d" % (uuid.uuid4().hex[:20], port),
+            "LoadBalancerId": load_balancer["LoadBalancerId"], "ListenerProtocol": protocol, "ListenerPort": port,
+            "Tags": params.get("Tag", []),
         }, **ports), load_balancer)
         rules.check_create_attributes(listener, attributes, self.store)
         self.store.check_load_balancer_idle(load_balancer)

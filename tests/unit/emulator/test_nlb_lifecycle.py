@@ -11,6 +11,7 @@ import json
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -167,8 +168,8 @@ def test_create_provisions_then_runs_the_listener(server, client):
     assert LISTENER_ID.match(body.listener_id) and body.listener_id.endswith("@8080")
     assert job_status(client, body.job_id) == "Processing"
     during = get(client, body.listener_id)
-    assert (during.listener_status, during.load_balancer_id, during.region_id) == ("Provisioning", DEMO_LB,
-                                                                                    "cn-hangzhou")
+    assert (during.listener_status, during.load_balancer_id, during.region_id) == (
+        "Provisioning", DEMO_LB, "cn-hangzhou")
     assert [item.listener_status for item in list_listeners(client, listener_ids=[body.listener_id])] == [
         "Provisioning"]
     wait_for_job(client, body.job_id)
@@ -572,13 +573,29 @@ def test_every_write_is_refused_while_a_job_of_the_listener_runs(server, client)
 
 
 def test_jobs_of_different_listeners_run_side_by_side(server, client):
+    admin(server, "POST", "/_emulator/config", {"job_seconds": 1.0})  # room for seven calls on a busy machine
     job_ids = [create(client, listener_port=port).job_id for port in range(9001, 9006)]
     job_ids.append(delete(client, DEMO_UDP).job_id)
     job_ids.append(stop(client, DEMO_TCP).job_id)
     assert {job_status(client, job_id) for job_id in job_ids} == {"Processing"}
-    time.sleep(JOB_SECONDS + 0.05)
+    time.sleep(1.05)
     assert {job_status(client, job_id) for job_id in job_ids} == {"Succeeded"}
     assert len(listener_ids(server, DEMO_LB)) == 3 + 5 - 1
+
+
+def test_concurrent_creates_of_one_port_make_one_listener(server):
+    def attempt(index):
+        del index  # one call per worker
+        try:
+            return create(make_client(server), listener_port=9100).listener_id
+        except openapi_exceptions.ClientException as err:
+            return err.code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(attempt, range(6)))
+    made = [answer for answer in answers if answer.startswith("lsn-")]
+    assert len(made) == 1 and sorted(set(answers) - set(made)) == ["Conflict.Port"]
+    assert [item["ListenerId"] for item in state(server)["listeners"] if item["ListenerPort"] == 9100] == made
 
 
 def test_read_only_key_cannot_run_lifecycle_writes(server):
@@ -606,6 +623,14 @@ def test_faults_apply_to_the_new_actions(server, client):
     assert [(call["operation"], call["error"]) for call in calls(server)] == [
         ("CreateListener", "SystemBusy"), ("DeleteListener", "ServiceUnavailable"),
         ("CreateListener", None), ("DeleteListener", None)]
+
+
+def test_injected_delay_on_a_lifecycle_write(server, client):
+    admin(server, "POST", "/_emulator/faults", {"operation": "StopListener", "delay": 0.3})
+    started = time.monotonic()
+    stop(client, DEMO_TCP)
+    assert time.monotonic() - started >= 0.3
+    assert [call["operation"] for call in calls(server)] == ["StopListener"]
 
 
 def test_injected_error_after_the_stop_is_applied(server, client):
@@ -698,3 +723,9 @@ def test_idle_timeout_above_900_needs_the_allow_list(server, client):
     expect_error(lambda: update(client, DEMO_UDP, idle_timeout=21), "IllegalParam.IdleTimeout")  # UDP: 10-20
     expect_error(lambda: create(client, listener_protocol="UDP", listener_port=5353, server_group_id=SG_UDP,
                                 idle_timeout=900), "IllegalParam.IdleTimeout")
+    # not with a server group that preserves client IPs
+    expect_error(lambda: update(client, DEMO_TCP, idle_timeout=1000, server_group_id=SG_PRESERVE_IP),
+                 "IllegalParam.IdleTimeout")
+    expect_error(lambda: create(client, listener_port=8081, idle_timeout=1000, server_group_id=SG_PRESERVE_IP),
+                 "IllegalParam.IdleTimeout")
+    wait_for_job(client, create(client, listener_port=8082, idle_timeout=900, server_group_id=SG_PRESERVE_IP).job_id)

@@ -157,7 +157,7 @@ def test_wait_timeout_reports_the_applied_writes(stub, capsys):
     accelerator_status(stub, "IN_PROGRESS")
     result = run(capsys, wait_timeout=0, listeners=[tcp(80, client_affinity="SOURCE_IP")])
     assert result["failed"] is True and result["changed"] is True
-    assert result["msg"].startswith("The changes were accepted (1 writes), but accelerator")
+    assert result["msg"].startswith("The service accepted 1 write (update TCP 80 (%s)), but accelerator" % LA)
     assert [record["id"] for record in result["plan"]] == [LA]
 
 
@@ -172,7 +172,29 @@ def test_by_name_resolves_the_accelerator(stub, capsys):
     ({"listeners": [tcp(80), tcp(80)]}, "listeners[1]: TCP 80 is already declared by listeners[0]; allowed: each listener declared once"),
     ({"listeners": [{"protocol": "TCP", "port_ranges": []}]}, "listeners[0].port_ranges: an empty list was given; allowed: 1 to 10 port ranges"),
     ({"listeners": [{"protocol": "SCTP", "port_ranges": [{"from_port": 1}]}]},
-     "value of protocol must be one of: TCP, UDP, got: SCTP found in listeners"),
+     "listeners[0].protocol: 'SCTP'; allowed: TCP, UDP"),
+    ({"listeners": [tcp(80), {"protocol": "TCP", "port_range": [{"from_port": 81}]}]},
+     "listeners[1]: unknown key port_range; allowed keys: protocol, port_ranges, client_affinity, state, force"),
+    ({"listeners": [{"protocol": "TCP"}]}, "listeners[0].port_ranges: required, but the entry has none (its keys: protocol)"),
+    ({"listeners": [{"protocol": "TCP", "port_ranges": [80, "x"]}]},
+     "listeners[0].port_ranges[1]: 'x' is neither a port nor a range; allowed: a port (80) or a range "
+     "({from_port: 8080, to_port: 8090}; to_port defaults to from_port)"),
+    ({"listeners": [{"protocol": "TCP", "port_ranges": [{"from": 80}]}]},
+     "listeners[0].port_ranges[0]: unknown key from; allowed keys: from_port, to_port"),
+    ({"listeners": [tcp(80, force="maybe")]}, "listeners[0].force: 'maybe' is not a boolean; allowed: true or false"),
+    ({"purge": True}, "purge: true with listeners: [] (no listener declared) would delete every listener of accelerator "
+                      + ACC + "; allowed: declare the listeners to keep in listeners, or also set delete_all_listeners: true "
+                      "to delete every listener"),
+    ({"purge_listeners": True, "listeners": []}, "purge: true with listeners: [] (no listener declared) would delete every "
+                                                 "listener of accelerator " + ACC),
+    ({"delete_all_listeners": True}, "delete_all_listeners: true needs purge: true (and listeners: []); allowed: set both "
+                                     "to delete every listener of accelerator " + ACC),
+    ({"delete_all_listeners": True, "purge": True, "listeners": [tcp(80)]},
+     "delete_all_listeners: true with 1 entries in listeners; allowed: delete_all_listeners only with listeners: [] "
+     "(it deletes every listener, so declaring some contradicts it)"),
+    ({"accelerator_arn": ""}, "accelerator_arn: '' was given, which names no resource; allowed: a Global Accelerator "
+                              "accelerator ARN (leave the option out, or check the variable that set it)"),
+
     ({"wait_timeout": -1}, "wait_timeout: -1; allowed: 0 or more seconds"),
     ({"accelerator_arn": "arn:nope"}, "accelerator_arn: 'arn:nope' is not a Global Accelerator accelerator ARN; allowed: "
                                       "arn:aws:globalaccelerator::<account id>:accelerator/<id>"),
@@ -180,7 +202,46 @@ def test_by_name_resolves_the_accelerator(stub, capsys):
 def test_bad_input_fails_without_calls(stub, capsys, args, message):
     result = run(capsys, **args)
     assert result["failed"] is True
-    assert result["msg"] == message
+    assert result["msg"].startswith(message)
+
+
+@pytest.mark.parametrize("name", ["", "  ", None])
+def test_a_blank_accelerator_name_is_refused_without_calls(stub, capsys, name):
+    result = run_module(module, capsys, dict(CREDS, accelerator_name=name, listeners=[tcp(80)]))
+    assert result["failed"] is True
+    assert result["msg"].startswith("accelerator_name: %s was given, which names no resource" % ("null" if name is None else repr(name)))
+
+
+def test_plain_ports_are_a_shorthand_for_ranges(stub, capsys):
+    seeded(stub)
+    result = run(capsys, check_mode=True, listeners=[{"protocol": "TCP", "port_ranges": [8443, "8080", {"from_port": 9000, "to_port": 9001}]}])
+    assert result["changed"] is True
+    assert result["plan"][0]["action"] == "create"
+    assert result["plan"][0]["key"]["port_ranges"] == [{"from_port": 8080, "to_port": 8080}, {"from_port": 8443, "to_port": 8443},
+                                                       {"from_port": 9000, "to_port": 9001}]
+
+
+def test_every_listener_is_deleted_only_with_the_opt_in(stub, capsys):
+    seeded(stub)
+    for arn in (LA, LB, LC):
+        no_groups(stub, arn)
+    result = run(capsys, check_mode=True, purge=True, delete_all_listeners=True)
+    assert result["changed"] is True
+    assert [record["action"] for record in result["plan"]] == ["delete", "delete", "delete"]
+
+
+def test_kept_listeners_are_returned_as_undeclared(stub, capsys):
+    seeded(stub)
+    result = run(capsys, listeners=[tcp(80)])
+    assert result["changed"] is False
+    assert [item["listener_arn"] for item in result["undeclared"]] == [LB, LC]
+
+
+def test_an_empty_declaration_warns(stub, capsys):
+    seeded(stub)
+    result = run(capsys, listeners=[])
+    assert result["changed"] is False and len(result["undeclared"]) == 3
+    assert any("no listener is declared" in str(warning) for warning in result["warnings"])
 
 
 def test_a_listener_delete_failing_after_its_groups_went_is_a_change(stub, capsys):
@@ -208,3 +269,56 @@ def test_each_create_gets_a_token_of_its_own_moment(stub, capsys, monkeypatch):
             "AcceleratorArn": ACC, "PortRanges": [{"FromPort": 9000, "ToPort": 9000}], "Protocol": "TCP",
             "ClientAffinity": "NONE", "IdempotencyToken": token})
         assert run(capsys, wait=False, listeners=[tcp(9000)])["changed"] is True
+
+
+def _create_9000(stub, error=None, count=1):
+    existing = [{"listener_arn": arn} for arn in (LA, LB, LC)]
+    new = {"accelerator_arn": ACC, "protocol": "TCP", "port_ranges": [{"from_port": 9000, "to_port": 9000}], "client_affinity": "NONE"}
+    params = {"AcceleratorArn": ACC, "PortRanges": [{"FromPort": 9000, "ToPort": 9000}], "Protocol": "TCP", "ClientAffinity": "NONE",
+              "IdempotencyToken": create_token(ACC, new, existing, NOW)}
+    for dummy in range(count):
+        if error:
+            stub.add_client_error("create_listener", error, "lost", http_status_code=500, expected_params=params)
+        else:
+            stub.add_response("create_listener", {"Listener": api_listener(LN, "TCP", 9000)}, params)
+
+
+def test_a_create_whose_answers_were_all_lost_is_read_back_and_reported(stub, capsys):
+    seeded(stub)
+    stub.add_response("update_listener", {"Listener": api_listener(LA, "TCP", 80, affinity="SOURCE_IP")},
+                      {"ListenerArn": LA, "ClientAffinity": "SOURCE_IP"})
+    _create_9000(stub, "InternalServiceErrorException", count=6)
+    # the read afterwards finds the listener the service made under the create's token
+    listed(stub, api_listener(LA, "TCP", 80, affinity="SOURCE_IP"), api_listener(LB, "TCP", 443), api_listener(LC, "UDP", 53),
+           api_listener(LN, "TCP", 9000))
+    result = run(capsys, listeners=[tcp(80, client_affinity="SOURCE_IP"), tcp(9000)])
+    assert result["failed"] is True and result["changed"] is True
+    assert [(record["action"], record["id"]) for record in result["plan"]] == [("update", LA), ("create", LN)]
+    assert "error" not in result["plan"][1] and "read afterwards" in result["plan"][1]["note"]
+    assert LN in [item["listener_arn"] for item in result["listeners"]]
+    assert "a read afterwards shows it was applied" in result["msg"] and "after the service applied 2 writes (update TCP 80" in result["msg"]
+
+
+def test_a_create_that_failed_and_did_not_land_is_the_failed_step(stub, capsys):
+    seeded(stub)
+    _create_9000(stub, "InternalServiceErrorException", count=6)
+    seeded(stub)
+    result = run(capsys, listeners=[tcp(9000)])
+    assert result["failed"] is True and result["changed"] is False
+    assert [(record["action"], record["error"]["code"]) for record in result["plan"]] == [("create", "InternalServiceErrorException")]
+    assert result["msg"].startswith("Failed to create the listener (gave up after 6 attempts")
+    assert "), before any write was applied: An error occurred (InternalServiceErrorException)" in result["msg"]
+    assert [item["listener_arn"] for item in result["listeners"]] == [LA, LB, LC]
+
+
+def test_a_failing_wait_after_the_writes_reports_them(stub, capsys):
+    seeded(stub)
+    _create_9000(stub)
+    stub.add_client_error("describe_accelerator", "AccessDeniedException", "no", http_status_code=400,
+                          expected_params={"AcceleratorArn": ACC})
+    result = run(capsys, listeners=[tcp(9000)])
+    assert result["failed"] is True and result["changed"] is True
+    assert [(record["action"], record["id"]) for record in result["plan"]] == [("create", LN)]
+    assert [item["listener_arn"] for item in result["listeners"]] == [LA, LB, LN, LC]
+    assert result["msg"].startswith("The service accepted 1 write (create TCP 9000 (%s)), but waiting for DEPLOYED failed" % LN)
+    assert result["wait_error"]["code"] == "AccessDeniedException"

@@ -258,3 +258,72 @@ def test_a_delete_failing_after_its_groups_went_is_a_change(stub, capsys):
     result = run(ga_listener, capsys, state="absent", force=True, listener_arn=L1)
     assert result["failed"] is True and result["changed"] is True
     assert "AccessDeniedException" in result["msg"]
+
+
+ACC_B = "arn:aws:globalaccelerator::123456789012:accelerator/bbbbbbbb-abcd-1234-abcd-1234abcdefab"
+
+
+def test_a_listener_arn_of_another_accelerator_than_the_named_one_is_refused_before_any_write(stub, capsys):
+    stub.add_response("list_accelerators", {"Accelerators": [{"AcceleratorArn": ACC_B, "Name": "b"}]}, {"MaxResults": 100})
+    result = run(ga_listener, capsys, listener_arn=L1, accelerator_name="b", protocol="TCP", port_ranges=[{"from_port": 81}])
+    assert result["failed"] is True and not result.get("changed")
+    assert result["msg"] == ("listener_arn %s belongs to accelerator %s, but accelerator_name 'b' names accelerator %s; "
+                             "allowed: options that name the same accelerator (give one of them)" % (L1, ACC, ACC_B))
+
+
+def test_a_listener_arn_with_its_own_accelerator_name_is_used(stub, capsys):
+    stub.add_response("list_accelerators", {"Accelerators": [{"AcceleratorArn": ACC, "Name": "a"}]}, {"MaxResults": 100})
+    listed(stub, api_listener(L1, "TCP", 80))
+    result = run(ga_listener, capsys, listener_arn=L1, accelerator_name="a")
+    assert result["changed"] is False and result["listener"]["listener_arn"] == L1
+
+
+@pytest.mark.parametrize("args, differs", [
+    ({"protocol": "UDP"}, "protocol UDP (the listener's is TCP)"),
+    ({"port_ranges": [{"from_port": 443}]}, "port_ranges 443 (the listener's are 80)"),
+    ({"protocol": "UDP", "port_ranges": [{"from_port": 80}, {"from_port": 443}]},
+     "protocol UDP (the listener's is TCP) and port_ranges 80, 443 (the listener's are 80)"),
+])
+def test_absent_by_arn_with_other_protocol_or_ports_deletes_nothing(stub, capsys, args, differs):
+    listed(stub, api_listener(L1, "TCP", 80))
+    result = run(ga_listener, capsys, state="absent", listener_arn=L1, **args)
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == ("listener_arn %s and %s do not name the same listener; nothing was deleted. Allowed with "
+                             "state=absent: listener_arn alone, or with the protocol and port_ranges the listener has" % (L1, differs))
+
+
+def test_absent_by_arn_with_its_own_protocol_and_ports_deletes_it(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_response("list_endpoint_groups", {"EndpointGroups": []}, {"ListenerArn": L1, "MaxResults": 100})
+    stub.add_response("delete_listener", {}, {"ListenerArn": L1})
+    result = run(ga_listener, capsys, state="absent", wait=False, listener_arn=L1, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["changed"] is True
+
+
+@pytest.mark.parametrize("option", ["listener_arn", "accelerator_arn", "accelerator_name"])
+@pytest.mark.parametrize("value", ["", "   ", None])
+def test_a_blank_identity_option_is_refused_without_calls(stub, capsys, option, value):
+    result = run(ga_listener, capsys, protocol="TCP", port_ranges=[{"from_port": 80}], **{option: value})
+    assert result["failed"] is True
+    shown = "null" if value is None else repr(value)
+    assert result["msg"].startswith("%s: %s was given, which names no resource" % (option, shown))
+
+
+def test_a_create_whose_answers_were_all_lost_reports_the_listener_the_service_made(stub, capsys):
+    listed(stub, api_listener(L2, "UDP", 53))
+    for dummy in range(6):
+        stub.add_client_error("create_listener", "InternalServiceErrorException", "lost", http_status_code=500)
+    listed(stub, api_listener(L2, "UDP", 53), api_listener(L1, "TCP", 80))
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True and result["changed"] is True
+    assert result["listener"]["listener_arn"] == L1
+    assert result["plan"]["action"] == "create" and "error" not in result["plan"]
+    assert "a read afterwards shows the create was applied (%s)" % L1 in result["msg"]
+
+
+def test_a_failed_update_that_did_not_land_is_not_a_change(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    stub.add_client_error("update_listener", "AccessDeniedException", "no", http_status_code=400)  # a refusal: no read back
+    result = run(ga_listener, capsys, listener_arn=L1, client_affinity="SOURCE_IP")
+    assert result["failed"] is True and result["changed"] is False
+    assert result["plan"]["error"]["code"] == "AccessDeniedException"

@@ -314,3 +314,44 @@ def test_endless_throttling_fails_saying_how_often_it_retried(nlb, capsys):
     assert result["msg"].startswith("Failed to read listener lsn-demo@80: Throttling.User: Request was denied due to user flow control.")
     assert "(gave up after 6 attempts in " in result["msg"]
     assert nlb.operations() == ["get_listener_attribute"] * 6
+
+
+# --- exact aim: blank identities, lost answers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, option", [
+    ({"listener_id": ""}, "listener_id"),
+    ({"listener_id": "  "}, "listener_id"),
+    ({"listener_id": None, "load_balancer_id": "nlb-demo", "listener_protocol": "TCP", "listener_port": 80}, "listener_id"),
+    ({"load_balancer_id": "", "listener_protocol": "UDP", "listener_port": 53}, "load_balancer_id"),
+    ({"load_balancer_id": " \t", "listener_protocol": "UDP", "listener_port": 53}, "load_balancer_id"),
+    ({"load_balancer_id": None, "listener_protocol": "UDP", "listener_port": 53}, "load_balancer_id"),
+    ({"load_balancer_id": "nlb-demo", "listener_protocol": "", "listener_port": 53}, "listener_protocol"),
+])
+def test_a_blank_identity_option_is_refused_without_calls(nlb, capsys, args, option):
+    result = run(capsys, idle_timeout=15, **args)
+    assert result["failed"] is True
+    assert option in result["msg"]  # ours ("names no resource") or ansible-core's (choices, mutually exclusive)
+    assert nlb.operations() == []
+
+
+def test_an_update_whose_answers_were_lost_is_read_back_and_reported(nlb, capsys):
+    original = nlb.update_listener_attribute
+
+    def applied_then_lost(request):
+        original(request)
+        raise api_error("ServiceUnavailable", "The request has failed due to a temporary failure of the server.", 503)
+
+    nlb.update_listener_attribute = applied_then_lost
+    result = run(capsys, listener_id=TCP, cps=100)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["listener"]["cps"] == 100
+    assert "a read afterwards shows the change was applied" in result["msg"]
+    assert nlb.operations() == ["get_listener_attribute"] + ["update_listener_attribute"] * 6 + ["get_listener_attribute"]
+
+
+def test_a_refused_update_is_not_read_back(nlb, capsys):
+    nlb.failures["update_listener_attribute"] = [api_error("Forbidden", "no", 403)]
+    result = run(capsys, listener_id=TCP, cps=100)
+    assert result["failed"] is True and not result.get("changed")
+    assert nlb.operations() == ["get_listener_attribute", "update_listener_attribute"]
