@@ -430,10 +430,10 @@ OPERATIONS = {"create": ("create_listener", "CreateListener"), "update": ("updat
 
 
 def describe_step(step):
-    """``listeners[2] (TCP:80) create`` / ``purged listener lsn-1@80 (TCP:80) delete`` for messages."""
+    """``create listeners[2] (TCP:80)`` / ``delete purged listener lsn-1@80 (TCP:80)`` for messages."""
     if step["entry"] is not None:
-        return "%s %s" % (entry_name(step["entry"]), step["action"])
-    return "purged listener %s (%s) %s" % (step["current"]["listener_id"], label(step["current"]), step["action"])
+        return "%s %s" % (step["action"], entry_name(step["entry"]))
+    return "%s purged listener %s (%s)" % (step["action"], step["current"]["listener_id"], label(step["current"]))
 
 
 class LoadBalancerListeners:
@@ -583,7 +583,7 @@ class LoadBalancerListeners:
                         # deleted since the read (by another task, or a delete this one waited for): what was wanted
                         progress.done(step["record"])
                         continue
-                    failed.append((step, error.to_dict(), "Failed to %s: %s" % (describe_step(step), error.describe()), error))
+                    failed.append((step, error.to_dict(), "Failed to %s" % describe_step(step), error))
                     break
                 if step["action"] == "create":
                     step["after"]["listener_id"] = body.get("ListenerId")
@@ -616,18 +616,18 @@ class LoadBalancerListeners:
                     step, job_id = item
                     progress.applied.remove(step["record"])
                     failures.append((step, {"code": None, "message": "job %s failed" % job_id, "request_id": None},
-                                     "Job %s of %s failed" % (job_id, describe_step(step)), None))
+                                     "Job %s (%s) failed" % (job_id, describe_step(step)), None))
             return len(pending)
 
         try:
             done, dummy = poll(fetch, lambda left: left == 0, deadline, immediately=True)
         except AlicloudApiError as error:
             step, job_id = pending[0]
-            return failures + [(None, error.to_dict(), "The service accepted the writes, but reading the status of job %s (%s) "
-                                "failed: %s" % (job_id, describe_step(step), error.describe()), error)]
+            return failures + [(None, error.to_dict(), "reading the status of job %s (%s) failed" % (job_id, describe_step(step)),
+                                error)]
         if not done:
             jobs = ", ".join("%s (%s)" % (job_id, describe_step(step)) for step, job_id in pending)
-            return failures + [(None, None, "Timed out after %s seconds waiting for jobs %s; the service accepted those writes: "
+            return failures + [(None, None, "timed out after %s seconds waiting for jobs %s; the service accepted those writes: "
                                 "they may still complete" % (self.params["wait_timeout"], jobs), None)]
         return failures
 
@@ -645,7 +645,16 @@ class LoadBalancerListeners:
             for step, error, dummy, dummy_error in failed:
                 if step is not None and self._landed(step, listeners):
                     result["changed"] = True
-        message = progress.message("; ".join(text for dummy, dummy_dict, text, dummy_error in failed))
+        step, dummy, text, first_error = failed[0]
+        if step is None:  # every write was accepted; the wait failed
+            message = progress.wait_message(text)
+        else:
+            message = progress.message(text)
+        if first_error is not None:
+            message = "%s: %s" % (message, first_error.describe())
+        if len(failed) > 1:
+            message = "%s. Also: %s" % (message, "; ".join(
+                item[2] + (": " + item[3].describe() if item[3] is not None else "") for item in failed[1:]))
         api_error = next((item[3] for item in failed if item[3] is not None), None)
         if api_error is not None:
             result["error"] = api_error.to_dict()

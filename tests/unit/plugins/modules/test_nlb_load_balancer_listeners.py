@@ -167,8 +167,8 @@ def test_a_refused_preview_names_every_refused_entry(nlb, capsys):
                                                      tcp(9090, server_group_id="sgp-tcp")])
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"] == (
-        "The service refused 2 of the 3 writes of the preview (DryRun): listeners[0] (TCP:80) update: Mismatch.VpcId: "
-        "The VpcId is mismatched. (RequestId: REQ-ERR); listeners[1] (TCP:8080) create: ResourceNotFound.serverGroup: "
+        "The service refused 2 of the 3 writes of the preview (DryRun): update listeners[0] (TCP:80): Mismatch.VpcId: "
+        "The VpcId is mismatched. (RequestId: REQ-ERR); create listeners[1] (TCP:8080): ResourceNotFound.serverGroup: "
         "The server group sgp-x is not found. (RequestId: REQ-ERR)")
     assert [operation for operation, dummy in writes(nlb)] == ["update_listener_attribute", "create_listener", "create_listener"]
     assert [(record["action"], (record.get("error") or {}).get("code")) for record in result["plan"]] == [
@@ -237,7 +237,7 @@ def test_the_dependent_create_is_not_prechecked(nlb, capsys):
                                                      {"listener_protocol": "TCPSSL", "listener_port": 80, "server_group_id": "sgp-ssl",
                                                       "certificate_ids": ["cert-1"]}])
     assert [operation for operation, dummy in writes(nlb)] == ["delete_listener"]
-    assert "listeners[1] (TCPSSL:80) create: not prechecked with DryRun" in json.dumps(result["warnings"])
+    assert "create listeners[1] (TCPSSL:80): not prechecked with DryRun" in json.dumps(result["warnings"])
 
 
 def test_a_write_failing_after_others_reports_what_was_applied(nlb, capsys):
@@ -248,8 +248,8 @@ def test_a_write_failing_after_others_reports_what_was_applied(nlb, capsys):
         + ["list_listeners"] * 2
     assert [(record["action"], record.get("error", {}).get("code")) for record in result["plan"]] == [
         ("update", None), ("create", "ResourceNotFound.serverGroup")]
-    assert result["msg"] == ("Failed to listeners[1] (TCP:8080) create: ResourceNotFound.serverGroup: The server group sgp-x is "
-                             "not found. (RequestId: REQ-ERR). Applied before it (1): update TCP 80 (lsn-demo@80).")
+    assert result["msg"] == ("Failed to create listeners[1] (TCP:8080), after the service applied 1 write (update TCP 80 "
+                             "(lsn-demo@80)): ResourceNotFound.serverGroup: The server group sgp-x is not found. (RequestId: REQ-ERR)")
     assert [item["cps"] for item in result["listeners"] if item["listener_port"] == 80] == [5]
     assert result["error"]["code"] == "ResourceNotFound.serverGroup" and result["retries"] == 0
 
@@ -260,7 +260,7 @@ def test_a_failed_job_is_reported_and_not_counted_as_applied(nlb, capsys):
     assert result["failed"] is True and result["changed"] is True
     assert [record["action"] for record in result["plan"]] == ["update", "create"]
     assert result["plan"][1]["error"]["message"] == "job job-2 failed"
-    assert result["msg"].startswith("Job job-2 of listeners[1] (TCP:8080) create failed. Applied before it (1)")
+    assert result["msg"] == "Job job-2 (create listeners[1] (TCP:8080)) failed, after the service applied 1 write (update TCP 80 (lsn-demo@80))"
 
 
 def test_throttling_is_retried_with_the_same_token(nlb, capsys):
@@ -307,3 +307,14 @@ def test_a_listener_deleted_since_the_read_counts_as_deleted(nlb, capsys):
     result = run(capsys, listeners=[{"listener_protocol": "UDP", "listener_port": 53, "state": "absent"}])
     assert result["changed"] is True and "failed" not in result
     assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener"] + ["list_listeners"] * 2
+
+
+def test_jobs_outlasting_wait_timeout_say_the_writes_were_accepted(nlb, capsys, monkeypatch):
+    nlb.job_statuses = ["Processing"]
+    clock = iter(range(0, 10000, 7))
+    monkeypatch.setattr(_alicloud.time, "monotonic", lambda: next(clock))
+    result = run(capsys, listeners=[tcp(80, cps=5)], wait_timeout=10)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("The service accepted 1 write (update TCP 80 (lsn-demo@80)), but timed out after 10 seconds "
+                                    "waiting for jobs job-1 (update listeners[0] (TCP:80))")
+    assert [record["action"] for record in result["plan"]] == ["update"] and "error" not in result["plan"][0]
