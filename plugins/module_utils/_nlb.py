@@ -198,3 +198,49 @@ class NlbListenerApi:
         return poll(lambda: self.get_listener(listener_id),
                     lambda listener: (listener.get("listener_status") or "").lower() == RUNNING_STATUS.lower(),
                     deadline, immediately=True)
+
+    # --- listener lifecycle (nlb_load_balancer_listeners) ---
+
+    BUSY_CODES = (LISTENER_BUSY, "IncorrectStatus.loadbalancer")  # a job of the listener / its load balancer still runs
+
+    def _write_model(self, operation, fields):
+        models = _sdk_models()
+        model = {"create_listener": models.CreateListenerRequest, "delete_listener": models.DeleteListenerRequest,
+                 "update_listener_attribute": models.UpdateListenerAttributeRequest}[operation]
+        return model().from_map(dict(fields))
+
+    def send_write(self, operation, fields, deadline=None):
+        """CreateListener, DeleteListener or UpdateListenerAttribute (``operation`` in snake_case) with ``fields``
+        (API field names, with their ClientToken); return the answer body.
+
+        Throttling, 5xx and lost answers are retried with the same token by the shared retry policy
+        (``AlicloudModule.call``).  While the listener or its load balancer is busy with another job
+        (``IncorrectStatus.listener`` / ``IncorrectStatus.loadbalancer``), the same request is sent again
+        after the policy's backoff, until ``deadline`` (``time.monotonic()``).
+        """
+        attempt = 0
+        while True:
+            try:
+                return self._call(operation, self._write_model(operation, fields), write=True)
+            except AlicloudApiError as error:
+                if error.code not in self.BUSY_CODES or deadline is None or time.monotonic() >= deadline:
+                    raise
+                attempt += 1
+                time.sleep(max(0.0, min(self.module.retry_policy.delay(attempt), deadline - time.monotonic())))
+
+    def preview_write(self, operation, fields, deadline=None):
+        """The same write with ``DryRun=true``: the service's precheck.
+
+        Returns the request id when the precheck passed (``DryRunOperation``); raises
+        ``AlicloudApiError`` with the service's code when it did not.
+        """
+        fields = dict(fields, DryRun=True)
+        try:
+            body = self.send_write(operation, fields, deadline)
+        except AlicloudApiError as error:
+            if error.code == DRY_RUN_PASSED:
+                return error.request_id
+            raise
+        self.module.warn("The service answered the DryRun %s without DryRunOperation (RequestId: %s)."
+                         % (operation, body.get("RequestId")))
+        return body.get("RequestId")
