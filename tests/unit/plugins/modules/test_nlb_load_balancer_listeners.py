@@ -196,7 +196,7 @@ def test_purge_deletes_the_undeclared(nlb, capsys):
     ({"listeners": [tcp(80), {"listener_protocol": "TCPSSL", "listener_port": 80}]},
      "listeners[1] (TCPSSL:80) shares a port with listeners[0] (TCP:80)"),
     ({"listeners": [tcp(80, alpn_enabled=True)]}, "listeners[0] (TCP:80): alpn_enabled can only be set on TCPSSL listeners"),
-    ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
+    ({"wait_timeout": 0}, "wait_timeout must be an integer from 1 to 3600 seconds, got 0"),
     ({"client_token": "x" * 32}, "client_token: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; allowed: a prefix of 1 to 31"),
 ])
 def test_bad_input_is_refused_before_any_call(nlb, capsys, args, message):
