@@ -435,8 +435,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._identity imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import ListenerLookupError
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import listener_identity_spec
-from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import ALPN_POLICIES
-from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import PPV2_KEYS
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import attribute_argument_spec
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import build_update_request
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import compute_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import derive_client_token
@@ -466,21 +465,8 @@ class NlbListenerAttribute:
     @staticmethod
     def define_module():
         argument_spec = listener_identity_spec()
+        argument_spec.update(attribute_argument_spec())  # the same attribute options as the set module's entries
         argument_spec.update(
-            listener_description=dict(type="str"),
-            server_group_id=dict(type="str"),
-            security_policy_id=dict(type="str"),
-            certificate_ids=dict(type="list", elements="str"),
-            ca_certificate_ids=dict(type="list", elements="str"),
-            ca_enabled=dict(type="bool"),
-            idle_timeout=dict(type="int"),
-            proxy_protocol_enabled=dict(type="bool"),
-            proxy_protocol_v2_config=dict(type="dict", options=dict((key, dict(type="bool")) for key in PPV2_KEYS)),
-            sec_sensor_enabled=dict(type="bool"),
-            alpn_enabled=dict(type="bool"),
-            alpn_policy=dict(type="str", choices=list(ALPN_POLICIES)),
-            cps=dict(type="int"),
-            mss=dict(type="int"),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             client_token=dict(type="str", no_log=False),
