@@ -21,6 +21,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 ACTION_ORDER = {"delete": 0, "update": 1, "create": 2}
+# The plan note of a write whose call failed for good but which a read afterwards shows was applied
+LOST_ANSWER_NOTE = "the answers were lost, but a read afterwards shows the service applied it"
 DELETE_ALL_OPTION = "delete_all_listeners"
 
 

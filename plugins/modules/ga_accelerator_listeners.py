@@ -322,6 +322,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import validate_arns
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import write_landed
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import LOST_ANSWER_NOTE
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import SetProgress
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import purge_problem
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
@@ -456,7 +457,7 @@ class AcceleratorListeners:
             landed = None if held is None else write_landed(step["action"], step["current"], step["after"], held, before)
             if landed is not None:
                 record = step_plan(dict(step, after=landed or None), accelerator_arn)
-                record["note"] = "the answers were lost, but a read afterwards shows the service applied it"
+                record["note"] = LOST_ANSWER_NOTE
                 self.progress.done(record)
                 failed = None
             else:

@@ -330,6 +330,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import absent_conflict
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import accelerator_conflict
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import LOST_ANSWER_NOTE
 
 
 class GAListener:
@@ -464,7 +465,7 @@ class GAListener:
                 plan["error"] = {"code": code, "message": message, "request_id": request_id}
                 return {"listener": current or {}, "plan": plan}
             plan = listener_plan(action, current, landed or None)
-            plan["note"] = "the answers were lost, but a read afterwards shows the service applied it"
+            plan["note"] = LOST_ANSWER_NOTE
             return {"changed": True, "listener": landed, "plan": plan,
                     "msg": "%s; a read afterwards shows the %s was applied (%s)" % (
                         message, action, (landed or current)["listener_arn"])}

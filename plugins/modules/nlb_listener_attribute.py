@@ -432,6 +432,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import describe_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import LOST_ANSWER_NOTE
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import ListenerLookupError
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import NlbListenerApi
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb import listener_identity_spec
@@ -586,7 +587,7 @@ class NlbListenerAttribute:
         if held is not None and not compute_changes(held, changes):
             self.module.fail_api_error(error, failure + "; a read afterwards shows the change was applied (its answers were lost), "
                                        "but the job could not be followed", listener=held, changed=True,
-                                       plan=dict(plan, note="the answers were lost, but a read afterwards shows the service applied it"))
+                                       plan=dict(plan, note=LOST_ANSWER_NOTE))
         self.module.fail_api_error(error, failure, listener=held or current, plan=dict(plan, error=error.to_dict()))
 
     def _result(self, changed, before, after, plan):

@@ -398,7 +398,6 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import JOB_FAILED
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import JOB_SUCCEEDED
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import poll
-from ansible_collections.multicloud.listeners.plugins.module_utils._identity import blank_problem
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import SetProgress
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import purge_problem
@@ -445,9 +444,6 @@ class LoadBalancerListeners:
         check_module_identity(module, MODULE_NAME)
         self.load_balancer_id = self.params["load_balancer_id"]
         errors = []
-        problem = blank_problem("load_balancer_id", self.load_balancer_id)
-        if problem:
-            module.fail_json(msg=problem)
         errors.extend(validate_identity(wait_timeout=self.params["wait_timeout"]))
         problem = validate_client_token_prefix(self.params["client_token"])
         if problem:
