@@ -28,7 +28,8 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MODULES = ("ga_accelerator_listeners", "ga_listener", "ga_listener_info", "nlb_listener_attribute", "nlb_listener_info")
+MODULES = ("ga_accelerator_listeners", "ga_listener", "ga_listener_info", "nlb_listener_attribute", "nlb_listener_info",
+           "nlb_load_balancer_listeners")
 ROLES = ("ga_listeners", "nlb_listener_attributes")
 # The emulators' test credentials (tests/emulator/README.md)
 CLOUD_ENV = {
