@@ -439,7 +439,8 @@ class GAListener:
             self.api.failure_result = self._write_failure("delete", current, None, listeners)
             self.api.delete_listener(current["listener_arn"], groups)
             self.api.failure_result = None
-            self._wait(current["accelerator_arn"], "listener %s was deleted" % current["listener_arn"])
+            self._wait(current["accelerator_arn"], "listener %s was deleted" % current["listener_arn"],
+                       plan=listener_plan("delete", current, None))
         self._finish("delete", current, None)
 
     # --- writing ------------------------------------------------------------------------
@@ -451,7 +452,8 @@ class GAListener:
         else:
             written = self.api.update_listener(update_request(after["listener_arn"], changes))
         self.api.failure_result = None
-        self._wait(written["accelerator_arn"], "listener %s was %sd" % (written["listener_arn"], action), written)
+        self._wait(written["accelerator_arn"], "listener %s was %sd" % (written["listener_arn"], action), written,
+                   listener_plan(action, current, written))
         return written
 
     def _write_failure(self, action, current, after, listeners):
@@ -471,15 +473,18 @@ class GAListener:
                         message, action, (landed or current)["listener_arn"])}
         return report
 
-    def _wait(self, accelerator_arn, accepted, listener=None):
-        """Wait for DEPLOYED; a timeout fails the task but still reports the accepted change."""
+    def _wait(self, accelerator_arn, accepted, listener=None, plan=None):
+        """Wait for DEPLOYED; a timeout or a failing poll fails the task but still reports the accepted change."""
         if not self.params["wait"]:
             return
+        written = {"changed": True, "listener": listener or {}, "plan": plan}
+        self.api.failure_result = lambda code, message, request_id, uncertain: dict(
+            written, msg="The change was accepted (%s), but waiting for DEPLOYED failed: %s" % (accepted, message))
         try:
             self.api.wait_deployed(accelerator_arn, self.params["wait_timeout"])
         except WaitTimeout as e:
-            self.module.fail_json(msg="The change was accepted (%s), but %s" % (accepted, e), changed=True,
-                                  listener=listener or {})
+            self.module.fail_json(msg="The change was accepted (%s), but %s" % (accepted, e), **written)
+        self.api.failure_result = None
 
     def _finish(self, action, current, after, failure=None, wanted=None):
         """Exit with the listener, the plan and the diff; ``failure`` is ``(error code, message)``."""

@@ -335,3 +335,14 @@ def test_a_failed_update_that_did_not_land_is_not_a_change(stub, capsys):
     result = run(ga_listener, capsys, listener_arn=L1, client_affinity="SOURCE_IP")
     assert result["failed"] is True and result["changed"] is False
     assert result["plan"]["error"]["code"] == "AccessDeniedException"
+
+
+def test_a_failing_deployed_poll_after_a_create_reports_the_listener_and_plan(stub, capsys):
+    listed(stub)
+    stub.add_response("create_listener", {"Listener": api_listener(L1, "TCP", 80)}, None)
+    stub.add_client_error("describe_accelerator", "AccessDeniedException", "no", http_status_code=400)
+    result = run(ga_listener, capsys, accelerator_arn=ACC, protocol="TCP", port_ranges=[{"from_port": 80}])
+    assert result["failed"] is True and result["changed"] is True
+    assert result["listener"]["listener_arn"] == L1
+    assert result["plan"]["action"] == "create" and result["plan"]["id"] == L1
+    assert result["msg"].startswith("The change was accepted (listener %s was created), but waiting for DEPLOYED failed" % L1)
