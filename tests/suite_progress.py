@@ -149,7 +149,7 @@ class SuiteProgress:
         ended = [self.suites[key] for key in self.order if self.suites[key].finished is not None]
         if not ended:
             return
-        terminalreporter.section("suite times (wall clock; suites ran in parallel on the xdist workers)")
+        terminalreporter.section("suite times (wall clock; with -n, suites run side by side)")
         kinds = {}
         for suite in ended:
             kinds.setdefault(suite.kind, []).append(suite)
