@@ -11,7 +11,8 @@ by time before pytest's own summary line. It runs on the controller only (xdist 
 
 Suites are named from the test's node ID (see ``suite_of``):
 ``tests/unit/<path>`` -> ``units <path>``; an integration target -> ``integration <target>``;
-a check of tests/checks/test_checks.py -> ``checks <its name>``; tests/checks/test_packaging.py -> ``packaging``.
+a check of tests/checks/test_checks.py -> ``checks sanity|lint|docs``; tests/checks/test_packaging.py ->
+``packaging``; another file under tests/checks -> ``checks <file>``.
 """
 
 import re
@@ -39,6 +40,8 @@ def suite_of(nodeid):
     path = nodeid.split("::", 1)[0]
     if path == "tests/checks/test_packaging.py":
         return "packaging", "build, install, execution environment"
+    if path.startswith("tests/checks/"):
+        return "checks", path[len("tests/checks/"):]
     if path.startswith("tests/unit/"):
         return "units", path[len("tests/unit/"):]
     return "tests", path

@@ -19,4 +19,9 @@ options:
         unless this is set, and then a warning says that requests travel unencrypted.
     type: bool
     default: false
+notes:
+  - "C(module_defaults) with C(group/aws) or C(group/amazon.aws.aws) does not reach this module: a collection cannot
+    join another collection's action group, so an existing C(group/aws: {profile: prod}) is silently not applied here.
+    Use C(group/multicloud.listeners.aws) instead: it holds this collection's AWS modules and every module of
+    amazon.aws's C(aws) group, so one block sets both."
 """
