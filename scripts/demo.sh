@@ -7,7 +7,7 @@ cd "$ROOT"
 mkdir -p .cache/demo
 env_file=.cache/demo/emulators.env
 rm -f "$env_file"
-python tests/emulator/serve.py --ga-port 0 --nlb-port 0 --env-file "$env_file" --deploy-seconds 1 --job-seconds 1 > .cache/demo/emulators.log 2>&1 &
+python tests/emulator/serve.py --ga-port 0 --nlb-port 0 --env-file "$env_file" --deploy-seconds 0.3 --job-seconds 0.3 > .cache/demo/emulators.log 2>&1 &
 emulators=$!
 trap 'kill $emulators 2>/dev/null; wait $emulators 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$env_file" ] && break; sleep 0.1; done
@@ -59,7 +59,8 @@ ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
 echo "(the plan is also in .cache/demo/plan.json and .cache/demo/plan.md)"
 
 envs=docs/examples/environments
-for env in dev staging prod; do
+# staging is previewed in step 6 and applied in step 5: previewing it here too would only cost time
+for env in dev prod; do
   step "4. Preview $env: one playbook; the inventory's group_vars say which accelerator, load balancer and listeners" \
     "ansible-playbook -i $envs/inventories/$env $envs/listeners.yml --check --diff"
   ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
