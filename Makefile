@@ -56,7 +56,7 @@ docs-lint: $(STAMP)
 docs: $(STAMP)
 	@$(RUN) bash scripts/docs.sh build
 
-emulators: $(STAMP)
+emulators: $(DEMO_STAMP)
 	@$(RUN) python tests/emulator/serve.py --ga-port 4601 --nlb-port 4602
 
 bench: $(STAMP)
