@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) multicloud.listeners contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Put amazon.aws into the running venv without installing the whole ``ansible`` package (for ``make demo``).
