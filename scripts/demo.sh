@@ -7,7 +7,7 @@ cd "$ROOT"
 mkdir -p .cache/demo
 env_file=.cache/demo/emulators.env
 rm -f "$env_file"
-python tests/emulator/serve.py --env-file "$env_file" --deploy-seconds 1 --job-seconds 1 > .cache/demo/emulators.log 2>&1 &
+python tests/emulator/serve.py --ga-port 0 --nlb-port 0 --env-file "$env_file" --deploy-seconds 0.3 --job-seconds 0.3 > .cache/demo/emulators.log 2>&1 &
 emulators=$!
 trap 'kill $emulators 2>/dev/null; wait $emulators 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$env_file" ] && break; sleep 0.1; done
@@ -20,12 +20,27 @@ export AWS_ACCESS_KEY_ID=AKIAEMULATOR00000000 AWS_SECRET_ACCESS_KEY=emulator-sec
 export AWS_URL=$GA_ENDPOINT_URL
 export ALICLOUD_ACCESS_KEY=LTAIemulator00000000 ALICLOUD_SECRET_KEY=emulator-secret-key ALICLOUD_REGION=cn-hangzhou
 export ALICLOUD_NLB_ENDPOINT_URL=$NLB_ENDPOINT_URL
-export ANSIBLE_NOCOLOR=0 ANSIBLE_FORCE_COLOR=1 ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+# Colour only on a terminal: a log saved to a file or read through a pipe gets plain text.
+if [ -t 1 ]; then
+  export ANSIBLE_NOCOLOR=0
+  step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+else
+  export ANSIBLE_NOCOLOR=1
+  step() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
+fi
 
 playbook=docs/examples/demo/listeners.yml
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+cat <<'TEXT'
+The modules, in one line each:
+  ga_accelerator_listeners  an accelerator's listeners as a set: declare them all, the task makes the accelerator match
+  ga_listener               one GA listener, found by ARN or by accelerator + protocol + ports; the others are untouched
+  nlb_listener_attribute    one Alibaba Cloud NLB listener's attributes, found by ID or by load balancer + protocol + port
+TEXT
 
-step "1. Apply the listeners" "ansible-playbook $playbook"
+step "1. Apply the listeners: GA creates TCP 80,443 and UDP 443 on demo-accelerator (it has none);
+   the NLB listener TCP:80 exists (this collection does not create NLB listeners): its description changes" \
+  "ansible-playbook $playbook"
 ansible-playbook "$playbook"
 
 step "2. Apply again: nothing to change (changed=0), only reads" "ansible-playbook $playbook"
@@ -33,7 +48,9 @@ out=$(ansible-playbook "$playbook") && printf '%s\n' "$out"
 grep -q "changed=0" <<<"$out" || { echo "demo: the second run changed something" >&2; exit 1; }
 
 edit=(-e demo_https_port=8443 -e demo_client_affinity=SOURCE_IP -e demo_idle_timeout=60 -e demo_proxy_protocol=true)
-step "3. Preview an edit before the change window (GA predicted locally, NLB validated by the service's DryRun)" \
+step "3. Preview an edit before the change window: HTTPS moves to 8443 (TCP 80,443 -> 80,8443 in place; UDP 443 is
+   purged and UDP 8443 created), SOURCE_IP affinity, NLB idle timeout and proxy protocol; GA predicted locally,
+   NLB validated by the service's DryRun" \
   "ansible-playbook $playbook --check --diff ${edit[*]}"
 # The plan callback adds one summary at the end (docs/plan-callback.md); the JSON and Markdown copies are for CI.
 ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
@@ -42,7 +59,8 @@ ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
 echo "(the plan is also in .cache/demo/plan.json and .cache/demo/plan.md)"
 
 envs=docs/examples/environments
-for env in dev staging prod; do
+# staging is previewed in step 6 and applied in step 5: previewing it here too would only cost time
+for env in dev prod; do
   step "4. Preview $env: one playbook; the inventory's group_vars say which accelerator, load balancer and listeners" \
     "ansible-playbook -i $envs/inventories/$env $envs/listeners.yml --check --diff"
   ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \

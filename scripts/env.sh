@@ -7,6 +7,8 @@ export ANSIBLE_HOME="$ROOT/.cache/ansible-home"
 export ANSIBLE_COLLECTIONS_PATH="$ROOT/.cache/collections"
 export ANSIBLE_PYTHON_INTERPRETER="$ROOT/.venv/bin/python"
 export ANSIBLE_LOCAL_TEMP="$ROOT/.cache/ansible-tmp"
+# AnsiballZ files of tasks on localhost go to the remote temp dir (default ~/.ansible/tmp): keep them here too
+export ANSIBLE_REMOTE_TEMP="$ROOT/.cache/ansible-tmp/remote"
 export ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$ROOT/.cache/collections/ansible_collections/multicloud" "$ANSIBLE_HOME"

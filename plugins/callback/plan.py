@@ -25,7 +25,9 @@ description:
     A totals line ends it.
   - With C(--check) the plan says it is a preview and that nothing was changed; otherwise it reports what was applied.
   - Only results of modules of this collection are read, and of those only the C(plan) record, the task's name,
-    the failure message and the check mode flag. Module arguments are never read, so they never reach the output.
+    the failure message and the check mode flag. Of the module arguments only C(accelerator_name) is read (from the
+    result's C(invocation)), to name an accelerator beside its ID (C(on accelerator/5f0e4c1a-... named web)); no other
+    argument reaches the output.
   - A run that uses no module of this collection prints nothing.
   - Works beside any stdout callback (the default one with C(--diff) included); the plan is printed after the recap.
   - Results hidden with C(no_log) carry no C(plan) and are left out.
@@ -131,12 +133,25 @@ def _error(value):
     return dict((field, value.get(field)) for field in ERROR_FIELDS)
 
 
+def accelerator_name(result):
+    """The ``accelerator_name`` the task gave its GA module, from the result's ``invocation``, or None.
+
+    The plan names an accelerator by its ARN; the name is what the user wrote.  Only this one
+    argument is read (it is no secret); a result hidden by ``no_log`` has no ``invocation``.
+    """
+    invocation = result.get("invocation")
+    arguments = invocation.get("module_args") if isinstance(invocation, dict) else None
+    name = arguments.get("accelerator_name") if isinstance(arguments, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
+
+
 def make_record(host, task, module, result, failed, check_mode):
     """The record of one module result (one task, or one loop item), or None.
 
     Only the ``plan`` fields are kept, with the task's name, the module, the failure and its
-    message: never the module's arguments or the rest of its return values.  A failed result
-    without a ``plan`` (bad input, credentials) is kept as a failure with no action.
+    message, and the ``accelerator_name`` the task gave (see ``accelerator_name``): never the
+    module's other arguments or the rest of its return values.  A failed result without a
+    ``plan`` (bad input, credentials) is kept as a failure with no action.
     """
     if not isinstance(result, dict) or result.get("skipped"):
         return None
@@ -156,6 +171,7 @@ def make_record(host, task, module, result, failed, check_mode):
         "key": None,
         "changes": {},
         "error": None,
+        "accelerator_name": accelerator_name(result),
     }
     if valid_plan:
         for field in PLAN_FIELDS:
@@ -318,7 +334,9 @@ def _short_id(value, parent=None):
 
 def describe_listener(record):
     """The listener's identity: resource, natural key and ID, e.g.
-    ``nlb_listener TCP:80 on nlb-prd00000000000001 (lsn-prd00000000000001@80)``."""
+    ``nlb_listener TCP:80 on nlb-prd00000000000001 (lsn-prd00000000000001@80)``; a GA listener's
+    accelerator with the name the task gave, when it gave one:
+    ``ga_listener TCP 80 on accelerator/5f0e4c1a-... named web (listener/0a0b0080)``."""
     key = record.get("key") if isinstance(record.get("key"), dict) else None
     resource = record.get("resource")
     if resource is None:
@@ -330,6 +348,8 @@ def describe_listener(record):
     elif "accelerator_arn" in key:
         parent = key.get("accelerator_arn")
         text = "%s %s %s on %s" % (resource, key.get("protocol"), format_value(key.get("port_ranges")), _short_id(parent))
+        if record.get("accelerator_name"):
+            text += " named %s" % " ".join(str(record["accelerator_name"]).split())
     elif "load_balancer_id" in key:
         parent = key.get("load_balancer_id")
         text = "%s %s:%s on %s" % (resource, key.get("protocol"), key.get("port"), parent)

@@ -31,4 +31,8 @@ notes:
   - Requests are signed for C(us-west-2), the Global Accelerator control plane, also with a custom endpoint.
   - A TLS certificate the client does not trust fails the task at once (it is not retried), naming the host; set
     O(validate_certs=false) only for an endpoint you trust, or give its CA bundle with O(aws_ca_bundle).
+  - "C(module_defaults) with C(group/aws) or C(group/amazon.aws.aws) does not reach this module: a collection cannot
+    join another collection's action group, so an existing C(group/aws: {profile: prod}) is silently not applied here.
+    Use C(group/multicloud.listeners.aws) instead: it holds this collection's AWS modules and every module of
+    amazon.aws's C(aws) group, so one block sets both."
 """

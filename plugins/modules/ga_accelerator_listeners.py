@@ -167,7 +167,7 @@ EXAMPLES = r"""
 
 - name: Preview the same change
   multicloud.listeners.ga_accelerator_listeners:
-    accelerator_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+    accelerator_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef01
     listeners:
       - protocol: TCP
         port_ranges:

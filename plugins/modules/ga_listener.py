@@ -168,10 +168,10 @@ EXAMPLES = r"""
   check_mode: true
   diff: true
 
-- name: Change a listener's protocol, which needs its ARN
+- name: Change a listener's protocol (here to TCP), which needs its ARN
   multicloud.listeners.ga_listener:
-    listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
-    protocol: UDP
+    listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef01/listener/0123abcd
+    protocol: TCP
 
 - name: Delete a listener and its endpoint groups
   multicloud.listeners.ga_listener:

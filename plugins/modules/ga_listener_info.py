@@ -58,7 +58,7 @@ EXAMPLES = r"""
 
 - name: One listener by ARN
   multicloud.listeners.ga_listener_info:
-    listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+    listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef01/listener/0123abcd
 """
 
 RETURN = r"""

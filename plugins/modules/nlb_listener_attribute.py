@@ -176,10 +176,10 @@ EXAMPLES = r"""
   block:
     - name: Point the TCP 80 listener of a load balancer at the green server group (found by its natural key)
       multicloud.listeners.nlb_listener_attribute:
-        load_balancer_id: nlb-wb7r6dlwetvt5j****
+        load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
         listener_protocol: TCP
         listener_port: 80
-        server_group_id: sgp-atstuj3rtop****
+        server_group_id: sgp-atstuj3rtop7k2m1q
         idle_timeout: 600
         listener_description: web_tcp_80
       register: web
@@ -190,7 +190,8 @@ EXAMPLES = r"""
 
 - name: Preview a certificate rotation; the service validates it with DryRun
   multicloud.listeners.nlb_listener_attribute:
-    listener_id: lsn-bp1bpn0kn908w4nbw****@443
+    alicloud_region: cn-hangzhou
+    listener_id: lsn-bp1bpn0kn908w4nbw7y4n@443
     certificate_ids: [12315791-cn-hangzhou]
     alpn_enabled: true
     alpn_policy: HTTP2Preferred
@@ -199,18 +200,20 @@ EXAMPLES = r"""
 
 - name: Enable the Proxy protocol v2 with the VPC ID, leaving the other v2 keys as they are
   multicloud.listeners.nlb_listener_attribute:
-    listener_id: lsn-bp1bpn0kn908w4nbw****@80
+    alicloud_region: cn-hangzhou
+    listener_id: lsn-bp1bpn0kn908w4nbw7y4n@80
     proxy_protocol_enabled: true
     proxy_protocol_v2_config:
       ppv2_vpc_id_enabled: true
     wait_timeout: 600
 
-- name: Credentials from a RAM role, endpoint in the VPC
+- name: Credentials from a profile of the aliyun CLI (~/.aliyun/config.json), endpoint in the VPC
   multicloud.listeners.nlb_listener_attribute:
     alicloud_region: cn-hangzhou
-    alicloud_assume_role_arn: acs:ram::123456789012****:role/ansible-nlb
+    profile: nlb-admin
+    # or a RAM role to assume with those credentials: alicloud_assume_role_arn: acs:ram::123456789012:role/ansible-nlb
     endpoint_url: nlb-vpc.cn-hangzhou.aliyuncs.com
-    listener_id: lsn-bp1bpn0kn908w4nbw****@80
+    listener_id: lsn-bp1bpn0kn908w4nbw7y4n@80
     cps: 10000
 """
 

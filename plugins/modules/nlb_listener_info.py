@@ -52,7 +52,7 @@ EXAMPLES = r"""
 - name: List the listeners of a load balancer
   multicloud.listeners.nlb_listener_info:
     alicloud_region: cn-hangzhou
-    load_balancer_id: nlb-wb7r6dlwetvt5j****
+    load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
   register: nlb
 
 - name: Show their protocols and ports
@@ -64,14 +64,14 @@ EXAMPLES = r"""
     group/multicloud.listeners.alicloud:
       alicloud_region: cn-hangzhou
   multicloud.listeners.nlb_listener_info:
-    load_balancer_id: nlb-wb7r6dlwetvt5j****
+    load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
     listener_protocol: TCPSSL
     listener_port: 443
 
 - name: One listener by ID
   multicloud.listeners.nlb_listener_info:
     alicloud_region: cn-hangzhou
-    listener_id: lsn-bp1bpn0kn908w4nbw****@443
+    listener_id: lsn-bp1bpn0kn908w4nbw7y4n@443
 """
 
 RETURN = r"""

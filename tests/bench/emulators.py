@@ -23,7 +23,7 @@ class Emulators:
     def __init__(self, workdir, ga_seed_path, nlb_seed_path):
         self.workdir = workdir
         self.command = [sys.executable, SERVE, "--ga-seed", ga_seed_path, "--nlb-seed", nlb_seed_path,
-                        "--deploy-seconds", "0", "--job-seconds", "0",
+                        "--deploy-seconds", "0", "--job-seconds", "0", "--ga-port", "0", "--nlb-port", "0",
                         "--env-file", os.path.join(workdir, "emulators.env")]
         self.process = None
         self.ga_url = self.nlb_url = None

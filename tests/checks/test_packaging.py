@@ -98,8 +98,9 @@ def emulators(installed):
     env_file = os.path.join(installed.workdir, "emulators.env")
     serve = os.path.join(installed.path, "tests", "emulator", "serve.py")
     with open(os.path.join(installed.workdir, "emulators.log"), "w", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, serve, "--env-file", env_file, "--deploy-seconds", "0.2",  # pylint: disable=consider-using-with
-                                    "--job-seconds", "0.2"], stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen([sys.executable, serve, "--ga-port", "0", "--nlb-port", "0",  # pylint: disable=consider-using-with
+                                    "--env-file", env_file, "--deploy-seconds", "0.2", "--job-seconds", "0.2"],
+                                   stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while not os.path.exists(env_file):
         assert process.poll() is None and time.monotonic() < deadline, "the installed emulators did not start"

@@ -4,8 +4,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Start the GA and NLB emulators on 127.0.0.1 and serve until SIGINT/SIGTERM.
 
-    python tests/emulator/serve.py [--ga-port 0] [--nlb-port 0] [--env-file FILE]
+    python tests/emulator/serve.py [--ga-port 4601] [--nlb-port 4602] [--env-file FILE]
 
+GA listens on 127.0.0.1:4601 and NLB on 127.0.0.1:4602 unless told otherwise (the ports the
+docs use); ``--ga-port 0 --nlb-port 0`` picks free ports (for scripts and parallel test runs).
 Prints ``GA_ENDPOINT_URL=...`` and ``NLB_ENDPOINT_URL=...`` (also written to
 ``--env-file`` as ``KEY=value`` lines, once both are listening).
 """
@@ -26,6 +28,11 @@ from emulator.ga import GlobalAcceleratorService  # noqa: E402  pylint: disable=
 from emulator.nlb import NlbService  # noqa: E402  pylint: disable=wrong-import-position
 
 
+# The ports the docs (docs/testing-with-emulators.md) and `make emulators` use.
+DEFAULT_GA_PORT = 4601
+DEFAULT_NLB_PORT = 4602
+
+
 def _load(path):
     if not path:
         return None
@@ -41,8 +48,10 @@ def build_servers(args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ga-port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument("--nlb-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--ga-port", type=int, default=DEFAULT_GA_PORT,
+                        help="port of the GA emulator on 127.0.0.1 (default: %(default)s; 0 picks a free port)")
+    parser.add_argument("--nlb-port", type=int, default=DEFAULT_NLB_PORT,
+                        help="port of the NLB emulator on 127.0.0.1 (default: %(default)s; 0 picks a free port)")
     parser.add_argument("--ga-seed", help="JSON seed file (default: tests/emulator/ga/seed.json)")
     parser.add_argument("--nlb-seed", help="JSON seed file (default: tests/emulator/nlb/seed.json)")
     parser.add_argument("--deploy-seconds", type=float, default=0.5,

@@ -7,10 +7,15 @@ A target is a role under targets/ (as ansible-test lays them out): it is applied
 target.yml with the credentials and endpoint variables below.  A target with a ``runme.sh`` runs
 that script instead, with the same variables in ``INTEGRATION_VARS`` (a JSON file) and the
 endpoints in the environment.  Targets whose aliases say ``hidden`` or ``disabled`` are helpers.
+
+Each target works in ``.cache/integration/<target>/`` inside the clone (emptied when it starts, kept after):
+``output.log`` (the run's output), ``emulators.log``, ``vars.json``, and Ansible's local and remote temporary
+files (AnsiballZ) and ``TMPDIR`` (``mktemp`` in a ``runme.sh``), so nothing is left under ``/tmp`` or ``~/.ansible``.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TARGETS_DIR = os.path.join(HERE, "targets")
 SERVE = os.path.join(ROOT, "tests", "emulator", "serve.py")
+OUTPUT = os.path.join(ROOT, ".cache", "integration")
 # The emulators' test credentials (tests/emulator/README.md)
 CREDENTIALS = {
     "aws_access_key": "AKIAEMULATOR00000000",
@@ -48,7 +54,8 @@ class Emulators:
     def __init__(self, workdir):
         self.env_file = os.path.join(workdir, "emulators.env")
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, SERVE, "--env-file", self.env_file, "--deploy-seconds", "0.3", "--job-seconds", "0.3"],
+            [sys.executable, SERVE, "--ga-port", "0", "--nlb-port", "0", "--env-file", self.env_file,
+             "--deploy-seconds", "0.3", "--job-seconds", "0.3"],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "emulators.log"), "w", encoding="utf-8"))
         deadline = time.monotonic() + 30
         while not os.path.exists(self.env_file):
@@ -64,23 +71,34 @@ class Emulators:
 
 
 @pytest.fixture
-def emulators(tmp_path):
-    running = Emulators(str(tmp_path))
+def workdir(target):
+    path = os.path.join(OUTPUT, target)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+@pytest.fixture
+def emulators(workdir):
+    running = Emulators(workdir)
     yield running
     running.stop()
 
 
 @pytest.mark.parametrize("target", _targets())
-def test_integration_target(target, emulators, tmp_path):
+def test_integration_target(target, emulators, workdir):
     ga_url = emulators.endpoints["GA_ENDPOINT_URL"]
     nlb_url = emulators.endpoints["NLB_ENDPOINT_URL"]
     variables = dict(CREDENTIALS, ga_endpoint_url=ga_url, emulator_ga_admin_url=ga_url,
                      nlb_endpoint_url=nlb_url, emulator_nlb_admin_url=nlb_url, integration_target=target)
-    vars_file = tmp_path / "vars.json"
-    vars_file.write_text(json.dumps(variables))
-    env = dict(os.environ, ANSIBLE_ROLES_PATH=TARGETS_DIR, INTEGRATION_VARS=str(vars_file),
+    vars_file = os.path.join(workdir, "vars.json")
+    with open(vars_file, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(variables))
+    env = dict(os.environ, ANSIBLE_ROLES_PATH=TARGETS_DIR, INTEGRATION_VARS=vars_file,
                GA_ENDPOINT_URL=ga_url, NLB_ENDPOINT_URL=nlb_url, ANSIBLE_FORCE_COLOR="0",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"))
+               ANSIBLE_LOCAL_TEMP=os.path.join(workdir, "ansible-tmp"),
+               ANSIBLE_REMOTE_TEMP=os.path.join(workdir, "ansible-remote-tmp"), TMPDIR=os.path.join(workdir, "tmp"))
+    os.makedirs(env["TMPDIR"])
     runme = os.path.join(TARGETS_DIR, target, "runme.sh")
     if os.path.exists(runme):
         command = ["bash", runme]
@@ -91,7 +109,8 @@ def test_integration_target(target, emulators, tmp_path):
     started = time.monotonic()
     completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, check=False)
-    log = tmp_path / "output.log"
-    log.write_text(completed.stdout)
+    log = os.path.join(workdir, "output.log")
+    with open(log, "w", encoding="utf-8") as handle:
+        handle.write(completed.stdout)
     print("%s: %.1f s, exit %d" % (target, time.monotonic() - started, completed.returncode))
-    assert completed.returncode == 0, "target %s failed:\n%s" % (target, completed.stdout[-20000:])
+    assert completed.returncode == 0, "target %s failed (whole log: %s):\n%s" % (target, log, completed.stdout[-20000:])

@@ -93,8 +93,38 @@ def test_record_keeps_only_the_plan_fields():
     assert got == {
         "host": "staging", "task": "Listeners", "module": NLB, "check_mode": True, "failed": False,
         "action": "update", "resource": "nlb_listener", "id": "lsn-stg00000000000001@80", "key": NLB_KEY,
-        "changes": {"idle_timeout": {"before": 900, "after": 60}}, "error": None,
+        "changes": {"idle_timeout": {"before": 900, "after": 60}}, "error": None, "accelerator_name": None,
     }
+    assert SECRET not in json.dumps(got)
+
+
+def test_record_takes_the_accelerator_name_the_task_gave_and_no_other_argument():
+    result = module_result(GA_UPDATE)
+    result["invocation"]["module_args"]["accelerator_name"] = "web-accelerator"
+    got = cb.make_record("staging", "Listeners", GA, result, False, True)
+    assert got["accelerator_name"] == "web-accelerator"
+    assert SECRET not in json.dumps(got)
+
+
+@pytest.mark.parametrize("result", [
+    {},
+    {"invocation": None},
+    {"invocation": {"module_args": None}},
+    {"invocation": {"module_args": {"accelerator_arn": ACC}}},
+    {"invocation": {"module_args": {"accelerator_name": None}}},
+    {"invocation": {"module_args": {"accelerator_name": "  "}}},
+    {"invocation": {"module_args": {"accelerator_name": ["a"]}}},
+    {"invocation": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"},
+])
+def test_accelerator_name_absent_or_unusable_is_none(result):
+    assert cb.accelerator_name(result) is None
+
+
+def test_set_module_records_each_carry_the_accelerator_name():
+    result = set_result([GA_UPDATE, GA_CREATE])
+    result["invocation"] = {"module_args": {"accelerator_name": "env-staging", "aws_secret_key": SECRET}}
+    got = cb.records_of("staging", "Set", SET, result, False, True)
+    assert [record["accelerator_name"] for record in got] == ["env-staging", "env-staging"]
     assert SECRET not in json.dumps(got)
 
 
@@ -418,7 +448,8 @@ def test_an_unwritable_path_is_a_warning(tmp_path):
 # --- the report (JSON) -----------------------------------------------------------------------------
 
 
-RECORD_KEYS = {"host", "task", "module", "check_mode", "failed", "action", "resource", "id", "key", "changes", "error"}
+RECORD_KEYS = {"host", "task", "module", "check_mode", "failed", "action", "resource", "id", "key", "changes", "error",
+               "accelerator_name"}
 
 
 def test_report_schema_is_stable():
@@ -487,6 +518,17 @@ def test_format_value(value, text):
 ])
 def test_describe_listener(plan, text):
     assert cb.describe_listener(record("h", plan)) == text
+
+
+@pytest.mark.parametrize("plan, text", [
+    (GA_UPDATE, "ga_listener TCP 80,443 on accelerator/acc-staging named web accelerator (listener/0a0b0080)"),
+    (GA_CREATE, "ga_listener TCP 8080 on accelerator/acc-staging named web accelerator"),
+    (NLB_UPDATE, "nlb_listener TCP:80 on nlb-stg00000000000001 (lsn-stg00000000000001@80)"),  # not a GA key: no name
+])
+def test_describe_listener_names_the_accelerator_the_task_named(plan, text):
+    result = module_result(plan)
+    result["invocation"]["module_args"]["accelerator_name"] = "web\n  accelerator"  # on one line
+    assert cb.describe_listener(cb.make_record("h", "t", GA, result, False, True)) == text
 
 
 def test_describe_a_failure_without_a_plan():
