@@ -32,11 +32,8 @@ def group_entries(entries):
             errors.append("%s[%d]: listener_id %s is no longer supported; name the listener by load_balancer_id, "
                           "listener_protocol and listener_port." % (VARIABLE, index, entry["listener_id"]))
             continue
+        # An empty or blank ID is passed on: the modules refuse it before any call, naming the option.
         load_balancer_id = entry.get("load_balancer_id")
-        if not isinstance(load_balancer_id, str) or not load_balancer_id.strip():
-            errors.append("%s[%d]: load_balancer_id is required and may not be empty, got %r."
-                          % (VARIABLE, index, load_balancer_id))
-            continue
         if load_balancer_id not in by_id:
             by_id[load_balancer_id] = {"load_balancer_id": load_balancer_id, "listeners": []}
             groups.append(by_id[load_balancer_id])

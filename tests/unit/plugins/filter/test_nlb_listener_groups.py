@@ -33,6 +33,7 @@ def entry(lb, protocol, port, **extra):
     ([entry(A, "UDP", 0, start_port=1000, end_port=1010, listener_id=None)],
      [{"load_balancer_id": A, "listeners": [{"listener_protocol": "UDP", "listener_port": 0, "start_port": 1000,
                                              "end_port": 1010}]}]),
+    ([entry("", "UDP", 53)], [{"load_balancer_id": "", "listeners": [{"listener_protocol": "UDP", "listener_port": 53}]}]),
     ([{"load_balancer_id": A}, entry(B, "TCP", 80)],
      [{"load_balancer_id": A, "listeners": []}, {"load_balancer_id": B, "listeners": [{"listener_protocol": "TCP",
                                                                                       "listener_port": 80}]}]),
@@ -45,10 +46,6 @@ def test_group_entries(entries, expected):
     ([{"listener_id": "lsn-1@80"}],
      "nlb_listener_attributes_listeners[0]: listener_id lsn-1@80 is no longer supported; name the listener by "
      "load_balancer_id, listener_protocol and listener_port."),
-    ([entry(A, "TCP", 80), entry("  ", "TCP", 80)],
-     "nlb_listener_attributes_listeners[1]: load_balancer_id is required and may not be empty, got '  '."),
-    ([entry(None, "TCP", 80)],
-     "nlb_listener_attributes_listeners[0]: load_balancer_id is required and may not be empty, got None."),
     (["x"], "nlb_listener_attributes_listeners[0]: a dict is required, got 'x'."),
 ])
 def test_group_entries_refused(entries, message):
