@@ -8,9 +8,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 KEY_OPTIONS = ("listener_protocol", "listener_port", "start_port", "end_port", "state")
 VARIABLE = "nlb_listener_attributes_listeners"
+EMPTY_WARNING = ("%s is an empty list: this role run declares no listener and changes nothing (check the variable "
+                 "that sets it)." % VARIABLE)
 
 
 def _name(index, entry):
@@ -76,6 +79,18 @@ def _wrap(function):
     return wrapped
 
 
+def groups_filter(entries, display=None):
+    """The ``nlb_listener_groups`` filter: ``group_entries``, and a warning when nothing is declared.
+
+    The role has no task of its own for the warning (a skipped one would print a line in every run); Ansible shows
+    the same warning once, however many of the role's tasks evaluate the filter.
+    """
+    groups = group_entries(entries)
+    if isinstance(entries, list) and not entries:
+        (display or Display()).warning(EMPTY_WARNING)
+    return groups
+
+
 class FilterModule(object):
     def filters(self):
-        return {"nlb_listener_groups": _wrap(group_entries), "nlb_listener_missing": _wrap(missing_entries)}
+        return {"nlb_listener_groups": _wrap(groups_filter), "nlb_listener_missing": _wrap(missing_entries)}

@@ -11,6 +11,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.multicloud.listeners.plugins.filter.nlb_listener_groups import FilterModule
 from ansible_collections.multicloud.listeners.plugins.filter.nlb_listener_groups import group_entries
+from ansible_collections.multicloud.listeners.plugins.filter.nlb_listener_groups import groups_filter
 from ansible_collections.multicloud.listeners.plugins.filter.nlb_listener_groups import missing_entries
 
 A = "nlb-a"
@@ -77,3 +78,24 @@ def test_missing_entries(entries, listeners, expected):
 def test_filter_errors_are_filter_errors():
     with pytest.raises(AnsibleFilterError, match="listener_id lsn-1@80"):
         FilterModule().filters()["nlb_listener_groups"]([{"listener_id": "lsn-1@80"}])
+
+
+class RecordingDisplay:
+    def __init__(self):
+        self.warnings = []
+
+    def warning(self, message):
+        self.warnings.append(message)
+
+
+@pytest.mark.parametrize("entries, warned", [
+    ([], True),
+    ([entry(A, "TCP", 80)], False),
+    ([{"load_balancer_id": A}], False),
+])
+def test_groups_filter_warns_only_for_an_empty_list(entries, warned):
+    display = RecordingDisplay()
+    assert groups_filter(entries, display=display) == group_entries(entries)
+    expected = ["nlb_listener_attributes_listeners is an empty list: this role run declares no listener and changes "
+                "nothing (check the variable that sets it)."] if warned else []
+    assert display.warnings == expected
