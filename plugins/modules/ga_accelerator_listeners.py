@@ -188,11 +188,11 @@ listeners:
     listener_arn:
       description: The listener's ARN; null for a listener predicted in check mode and not created yet.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
     accelerator_arn:
       description: The ARN of the listener's accelerator.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
     protocol:
       description: The listener's protocol.
       type: str
@@ -210,7 +210,7 @@ accelerator_arn:
   description: The accelerator's ARN.
   returned: when the accelerator was found
   type: str
-  sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+  sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
 diff:
   description: The accelerator's listeners before and after, in the shape of RV(listeners).
   returned: in diff mode
@@ -245,7 +245,7 @@ plan:
     id:
       description: The listener's ARN; null for a listener not created yet.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
     key:
       description: The listener's natural key (accelerator ARN, protocol, port ranges).
       type: dict

@@ -193,11 +193,11 @@ listener:
     listener_arn:
       description: The listener's ARN; null for a listener predicted in check mode and not created yet.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
     accelerator_arn:
       description: The ARN of the listener's accelerator.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
     protocol:
       description: The listener's protocol.
       type: str
@@ -233,8 +233,8 @@ diff:
       description: The listener after the task, C({}) once deleted.
       type: dict
       sample:
-        listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
-        accelerator_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+        listener_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
+        accelerator_arn: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
         protocol: TCP
         port_ranges: [{"from_port": 80, "to_port": 80}]
         client_affinity: NONE
@@ -256,7 +256,7 @@ plan:
     id:
       description: The listener's ARN; null for a listener not created yet.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
     key:
       description:
         - The listener's natural key; with O(state=absent) and nothing to delete, the listener the task looked for.
@@ -266,7 +266,7 @@ plan:
         accelerator_arn:
           description: The accelerator's ARN.
           type: str
-          sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+          sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
         protocol:
           description: The listener's protocol.
           type: str

@@ -71,11 +71,11 @@ listeners:
     listener_arn:
       description: The listener's ARN.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123abcd
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56/listener/0123abcd
     accelerator_arn:
       description: The ARN of the listener's accelerator.
       type: str
-      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh
+      sample: arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdef56
     protocol:
       description: The listener's protocol.
       type: str
