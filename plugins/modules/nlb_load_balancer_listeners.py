@@ -229,23 +229,23 @@ EXAMPLES = r"""
 - name: The listeners of the web load balancer, and nothing else
   multicloud.listeners.nlb_load_balancer_listeners:
     alicloud_region: cn-hangzhou
-    load_balancer_id: nlb-wb7r6dlwetvt5j****
+    load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
     listeners:
       - listener_protocol: TCP
         listener_port: 80
-        server_group_id: sgp-atstuj3rtop****
+        server_group_id: sgp-atstuj3rtop7k2m1q
         idle_timeout: 600
         listener_description: web_tcp_80
       - listener_protocol: TCPSSL
         listener_port: 443
-        server_group_id: sgp-ppdpc14gdm3x4o****
+        server_group_id: sgp-ppdpc14gdm3x4o8k2z
         certificate_ids: [12315790-cn-hangzhou]
         security_policy_id: tls_cipher_policy_1_2
       - listener_protocol: UDP
         listener_port: 0
         start_port: 10000
         end_port: 10100
-        server_group_id: sgp-udp1234****
+        server_group_id: sgp-u5xzqm2ab8kd0e1f7g
       - listener_protocol: TCP
         listener_port: 8080
         state: absent
@@ -254,18 +254,18 @@ EXAMPLES = r"""
 - name: Preview the same change; the service prechecks every write (DryRun)
   multicloud.listeners.nlb_load_balancer_listeners:
     alicloud_region: cn-hangzhou
-    load_balancer_id: nlb-wb7r6dlwetvt5j****
+    load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
     listeners:
       - listener_protocol: TCP
         listener_port: 80
-        server_group_id: sgp-atstuj3rtop****
+        server_group_id: sgp-atstuj3rtop7k2m1q
   check_mode: true
   diff: true
 
 - name: Delete every listener of a load balancer being retired
   multicloud.listeners.nlb_load_balancer_listeners:
     alicloud_region: cn-hangzhou
-    load_balancer_id: nlb-retired000000****
+    load_balancer_id: nlb-r3t1r3dq8lb0x5w2v9
     listeners: []
     purge: true
     delete_all_listeners: true

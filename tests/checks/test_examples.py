@@ -37,6 +37,9 @@ PLACEHOLDERS = {
     PLACEHOLDER_ACCELERATOR: WEB,
     "nlb-wb7r6dlwetvt5j7y4n": "nlb-demo0000000000001",
     "sgp-atstuj3rtop7k2m1q": "sgp-tcp0000000000002",  # demo-tcp-green
+    "sgp-ppdpc14gdm3x4o8k2z": "sgp-ssl0000000000001",  # the TCPSSL group
+    "sgp-u5xzqm2ab8kd0e1f7g": "sgp-anyudp0000000001",  # any-port UDP forwarding, for a port range listener
+    "nlb-r3t1r3dq8lb0x5w2v9": "nlb-page0000000000001",  # a load balancer whose listeners may all go
     "lsn-bp1bpn0kn908w4nbw7y4n": "lsn-demo0000000000001",
     "nlb-vpc.cn-hangzhou.aliyuncs.com": "__NLB_ENDPOINT_URL__",
 }
