@@ -42,9 +42,9 @@ options:
       - Also return RV(role_vars), the variables of the C(multicloud.listeners.nlb_listener_attributes) role that
         declare the listeners read, so that the role's first run with them changes nothing.
       - V(none) returns no RV(role_vars).
-      - V(non_default) keeps only the attributes that differ from the service's defaults (those of C(CreateListener):
-        C(idle_timeout) 900 on TCP and TCPSSL and 20 on UDP, C(security_policy_id) V(tls_cipher_policy_1_0), C(cps)
-        and C(mss) 0, every switch off), plus what creating the listener again needs: C(server_group_id) always, and
+      - V(non_default) keeps only the attributes that differ from the service's defaults, those of C(CreateListener)
+        (C(idle_timeout) 900 on TCP and TCPSSL and 20 on UDP, C(security_policy_id) V(tls_cipher_policy_1_0), C(cps)
+        and C(mss) 0, every switch off), plus what creating the listener again needs, C(server_group_id) always and
         C(certificate_ids) on TCPSSL listeners.
       - V(all) keeps every attribute that the listener's protocol takes (no TLS attributes on TCP and UDP listeners,
         no C(mss) on UDP ones).
