@@ -15,6 +15,9 @@ version_added: 0.1.0
 description:
   - Lists the listeners of an accelerator (all pages), or returns one listener by its ARN.
   - Listeners come back in the shape that M(multicloud.listeners.ga_listener) returns, port ranges sorted.
+  - With O(role_vars), it also returns the listeners as the variables of the role
+    R(multicloud.listeners.ga_listeners,ansible_collections.multicloud.listeners.ga_listeners_role), to bring an
+    accelerator's existing listeners under Ansible (see the collection's C(docs/adopting-listeners.md)).
 author:
   - multicloud.listeners maintainers (@multicloud)
 options:
@@ -27,6 +30,18 @@ options:
   accelerator_name:
     description: The name of the accelerator whose listeners to list; no accelerator or several with that name fail the task.
     type: str
+  role_vars:
+    description:
+      - Also return RV(role_vars), the variables of the C(multicloud.listeners.ga_listeners) role that declare the
+        listeners read, so that the role's first run with them changes nothing.
+      - V(none) returns no RV(role_vars).
+      - V(non_default) leaves out C(client_affinity) where it is the service's default, V(NONE) (a listener created
+        without it has V(NONE); the role leaves an omitted affinity as the listener has it).
+      - V(all) writes every attribute of each listener.
+    type: str
+    choices: [none, non_default, all]
+    default: none
+    version_added: 0.4.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -55,6 +70,16 @@ EXAMPLES = r"""
 - name: Show their ports
   ansible.builtin.debug:
     msg: "{{ web.listeners | map(attribute='port_ranges') | list }}"
+
+- name: The listeners as the ga_listeners role's variables, only what differs from the service's defaults
+  multicloud.listeners.ga_listener_info:
+    accelerator_name: web-accelerator
+    role_vars: non_default
+  register: web_adopted
+
+- name: Show them as YAML (docs/examples/adopt/adopt.yml writes them to an environment's group_vars)
+  ansible.builtin.debug:
+    msg: "{{ web_adopted.role_vars | ansible.builtin.to_nice_yaml(indent=2) }}"
 
 - name: One listener by ARN
   multicloud.listeners.ga_listener_info:
@@ -98,6 +123,35 @@ listeners:
       description: The listener's client affinity.
       type: str
       sample: NONE
+role_vars:
+  description:
+    - The variables of the C(multicloud.listeners.ga_listeners) role that declare the listeners read (with
+      O(listener_arn), that one listener).
+    - The accelerator is named as the task named it (by name, else by ARN); entries are sorted by protocol, then ports.
+  returned: when O(role_vars) is not V(none)
+  type: dict
+  sample:
+    ga_listeners_accelerator_name: web-accelerator
+    ga_listeners_listeners:
+      - protocol: TCP
+        port_ranges: [{from_port: 80, to_port: 80}, {from_port: 443, to_port: 443}]
+        client_affinity: SOURCE_IP
+      - protocol: UDP
+        port_ranges: [{from_port: 53, to_port: 53}]
+  contains:
+    ga_listeners_accelerator_name:
+      description: The accelerator's name, when the task named it by O(accelerator_name).
+      type: str
+      returned: with O(accelerator_name)
+    ga_listeners_accelerator_arn:
+      description: The accelerator's ARN, when the task named it by O(accelerator_arn) or O(listener_arn).
+      type: str
+      returned: without O(accelerator_name)
+    ga_listeners_listeners:
+      description: One entry per listener (C(protocol), C(port_ranges), and C(client_affinity) unless left out).
+      type: list
+      elements: dict
+      returned: always
 retries:
   description: How many times the failed API call was retried before the task gave up (0 when it was not retried).
   returned: when an API call failed
@@ -107,6 +161,8 @@ retries:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._adopt import ROLE_VARS_CHOICES
+from ansible_collections.multicloud.listeners.plugins.module_utils._adopt import ga_role_vars
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GA_ARGUMENT_SPEC
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga import GlobalAccelerator
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
@@ -121,6 +177,7 @@ def main():
             listener_arn=dict(type="str"),
             accelerator_arn=dict(type="str"),
             accelerator_name=dict(type="str"),
+            role_vars=dict(type="str", choices=list(ROLE_VARS_CHOICES), default="none"),
             **GA_ARGUMENT_SPEC
         ),
         mutually_exclusive=[("listener_arn", "accelerator_arn", "accelerator_name")],
@@ -141,7 +198,11 @@ def main():
         accelerator_arn = module.params["accelerator_arn"] or api.accelerator_arn_by_name(module.params["accelerator_name"])
         listeners = api.listeners(accelerator_arn)
     listeners.sort(key=lambda item: (item["protocol"], item["port_ranges"][0]["from_port"], item["listener_arn"]))
-    module.exit_json(changed=False, listeners=listeners)
+    result = dict(changed=False, listeners=listeners)
+    if module.params["role_vars"] != "none":
+        result["role_vars"] = ga_role_vars(listeners, module.params["role_vars"], accelerator_name=module.params["accelerator_name"],
+                                           accelerator_arn=module.params["accelerator_arn"] or accelerator_arn_of(listener_arn))
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ description:
   - Lists the listeners of an Alibaba Cloud Network Load Balancer (C(ListListeners), every page), optionally only those of
     one protocol and port, or returns one listener by its ID (C(GetListenerAttribute)).
   - Listeners come back in the shape that M(multicloud.listeners.nlb_listener_attribute) returns.
+  - With O(role_vars), it also returns the listeners as the variables of the role
+    R(multicloud.listeners.nlb_listener_attributes,ansible_collections.multicloud.listeners.nlb_listener_attributes_role),
+    to bring a load balancer's existing listeners under Ansible (see the collection's C(docs/adopting-listeners.md)).
 author:
   - multicloud.listeners maintainers (@multicloud)
 options:
@@ -34,6 +37,26 @@ options:
   listener_port:
     description: With O(load_balancer_id), list only the listeners on this port.
     type: int
+  role_vars:
+    description:
+      - Also return RV(role_vars), the variables of the C(multicloud.listeners.nlb_listener_attributes) role that
+        declare the listeners read, so that the role's first run with them changes nothing.
+      - V(none) returns no RV(role_vars).
+      - V(non_default) keeps only the attributes that differ from the service's defaults, those of C(CreateListener)
+        (C(idle_timeout) 900 on TCP and TCPSSL and 20 on UDP, C(security_policy_id) V(tls_cipher_policy_1_0), C(cps)
+        and C(mss) 0, every switch off), plus what creating the listener again needs, C(server_group_id) always and
+        C(certificate_ids) on TCPSSL listeners.
+      - V(all) keeps every attribute that the listener's protocol takes (no TLS attributes on TCP and UDP listeners,
+        no C(mss) on UDP ones).
+      - Either way an attribute the listener has no value for (no description, no ALPN policy, no CA certificate) is
+        left out, as the role leaves an omitted attribute as it is. Tags and the listener's status are not role
+        variables. Listeners being deleted are left out.
+      - Values that the service holds but the role's rules refuse (a description with a space, made in the console)
+        are returned as they are, with a warning naming them.
+    type: str
+    choices: [none, non_default, all]
+    default: none
+    version_added: 0.4.0
 requirements:
   - alibabacloud-nlb20220430 >= 4.0
 extends_documentation_fragment:
@@ -67,6 +90,17 @@ EXAMPLES = r"""
     load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
     listener_protocol: TCPSSL
     listener_port: 443
+
+- name: The listeners as the nlb_listener_attributes role's variables, only what differs from the service's defaults
+  multicloud.listeners.nlb_listener_info:
+    alicloud_region: cn-hangzhou
+    load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
+    role_vars: non_default
+  register: nlb_adopted
+
+- name: Show them as YAML (docs/examples/adopt/adopt.yml writes them to an environment's group_vars)
+  ansible.builtin.debug:
+    msg: "{{ nlb_adopted.role_vars | ansible.builtin.to_nice_yaml(indent=2) }}"
 
 - name: One listener by ID
   multicloud.listeners.nlb_listener_info:
@@ -187,6 +221,28 @@ listeners:
       description: The listener's tags.
       type: dict
       sample: {"env": "prod"}
+role_vars:
+  description:
+    - The variables of the C(multicloud.listeners.nlb_listener_attributes) role that declare the listeners read.
+    - Entries are sorted by load balancer, protocol and port.
+  returned: when O(role_vars) is not V(none)
+  type: dict
+  sample:
+    nlb_listener_attributes_listeners:
+      - load_balancer_id: nlb-wb7r6dlwetvt5j7y4n
+        listener_protocol: TCP
+        listener_port: 80
+        attributes:
+          server_group_id: sgp-atstuj3rtop7k2m1q
+          idle_timeout: 300
+  contains:
+    nlb_listener_attributes_listeners:
+      description:
+        - One entry per listener, C(load_balancer_id), C(listener_protocol), C(listener_port) (C(start_port) and
+          C(end_port) for a port-range listener) and C(attributes).
+      type: list
+      elements: dict
+      returned: always
 error:
   description: The error of a failed API call.
   returned: on API failures
@@ -211,6 +267,9 @@ retries:
   sample: 5
 """
 
+from ansible_collections.multicloud.listeners.plugins.module_utils._adopt import ROLE_VARS_CHOICES
+from ansible_collections.multicloud.listeners.plugins.module_utils._adopt import nlb_refusals
+from ansible_collections.multicloud.listeners.plugins.module_utils._adopt import nlb_role_vars
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
@@ -235,9 +294,11 @@ class NlbListenerInfo:
 
     @staticmethod
     def define_module():
+        spec = listener_identity_spec()
+        spec["role_vars"] = dict(type="str", choices=list(ROLE_VARS_CHOICES), default="none")
         return AlicloudModule(
             "nlb",
-            argument_spec=listener_identity_spec(),
+            argument_spec=spec,
             required_one_of=[("listener_id", "load_balancer_id")],
             mutually_exclusive=[("listener_id", "load_balancer_id"), ("listener_id", "listener_protocol"), ("listener_id", "listener_port")],
             supports_check_mode=True,
@@ -263,7 +324,13 @@ class NlbListenerInfo:
 def main():
     module = NlbListenerInfo.define_module()
     info = NlbListenerInfo(module)
-    module.exit_json(changed=False, listeners=info.listeners())
+    listeners = info.listeners()
+    result = dict(changed=False, listeners=listeners)
+    if module.params["role_vars"] != "none":
+        result["role_vars"] = nlb_role_vars(listeners, module.params["role_vars"])
+        for problem in nlb_refusals(result["role_vars"]):
+            module.warn("role_vars: the role would refuse a value the service holds; edit it before applying: %s" % problem)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -346,3 +346,41 @@ def test_a_failing_deployed_poll_after_a_create_reports_the_listener_and_plan(st
     assert result["listener"]["listener_arn"] == L1
     assert result["plan"]["action"] == "create" and result["plan"]["id"] == L1
     assert result["msg"].startswith("The change was accepted (listener %s was created), but waiting for DEPLOYED failed" % L1)
+
+
+# --- ga_listener_info role_vars (adoption) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, expected_accelerator", [
+    ({"accelerator_arn": ACC}, {"ga_listeners_accelerator_arn": ACC}),
+    ({"listener_arn": L1}, {"ga_listeners_accelerator_arn": ACC}),
+])
+@pytest.mark.parametrize("mode, affinity", [("non_default", {}), ("all", {"client_affinity": "NONE"})])
+def test_info_role_vars(stub, capsys, args, expected_accelerator, mode, affinity):
+    listed(stub, api_listener(L2, "UDP", 53), api_listener(L1, "TCP", 443, 80, affinity="SOURCE_IP"))
+    result = run(ga_listener_info, capsys, role_vars=mode, **args)
+    tcp = {"protocol": "TCP", "port_ranges": [{"from_port": 80, "to_port": 80}, {"from_port": 443, "to_port": 443}],
+           "client_affinity": "SOURCE_IP"}
+    udp = dict({"protocol": "UDP", "port_ranges": [{"from_port": 53, "to_port": 53}]}, **affinity)
+    assert result["role_vars"] == dict(expected_accelerator, ga_listeners_listeners=[tcp] if "listener_arn" in args else [tcp, udp])
+    assert [item["listener_arn"] for item in result["listeners"]] == ([L1] if "listener_arn" in args else [L1, L2])
+
+
+def test_info_role_vars_by_name_keep_the_name(stub, capsys):
+    stub.add_response("list_accelerators", {"Accelerators": [{"AcceleratorArn": ACC, "Name": "web"}]}, {"MaxResults": 100})
+    listed(stub, api_listener(L1, "TCP", 80))
+    result = run(ga_listener_info, capsys, accelerator_name="web", role_vars="non_default")
+    assert result["role_vars"] == {"ga_listeners_accelerator_name": "web",
+                                   "ga_listeners_listeners": [{"protocol": "TCP", "port_ranges": [{"from_port": 80, "to_port": 80}]}]}
+
+
+def test_info_without_role_vars_returns_none(stub, capsys):
+    listed(stub, api_listener(L1, "TCP", 80))
+    assert "role_vars" not in run(ga_listener_info, capsys, accelerator_arn=ACC)
+
+
+@pytest.mark.parametrize("value", ["full", "ALL", ""])
+def test_info_bad_role_vars_fails_before_any_call(stub, capsys, value):
+    result = run(ga_listener_info, capsys, accelerator_arn=ACC, role_vars=value)
+    assert result["failed"] is True
+    assert result["msg"] == "value of role_vars must be one of: none, non_default, all, got: %s" % value

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """nlb_listener_info against the fake SDK client of nlb_fake.py."""
 
+import json
 
 import pytest
 
@@ -74,4 +75,53 @@ def test_other_errors_fail_with_the_code(nlb, capsys):
 def test_bad_input_fails_before_any_call(nlb, capsys, args, message):
     result = run(capsys, **args)
     assert result["failed"] is True and result["msg"] == message
+    assert nlb.calls == []
+
+
+# --- role_vars (adoption) ---------------------------------------------------------------------------------------
+
+
+def test_no_role_vars_by_default(nlb, capsys):
+    assert "role_vars" not in run(capsys, load_balancer_id="nlb-demo")
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("non_default", [
+        {"load_balancer_id": "nlb-demo", "listener_protocol": "TCP", "listener_port": 80,
+         "attributes": {"listener_description": "demo_tcp_80", "server_group_id": "sgp-tcp"}},
+        {"load_balancer_id": "nlb-demo", "listener_protocol": "TCPSSL", "listener_port": 443,
+         "attributes": {"listener_description": "demo_tcpssl_443", "server_group_id": "sgp-ssl", "certificate_ids": ["cert-1"]}},
+        {"load_balancer_id": "nlb-demo", "listener_protocol": "UDP", "listener_port": 53,
+         "attributes": {"listener_description": "demo_udp_53", "server_group_id": "sgp-udp"}},
+    ]),
+    ("all", [
+        {"load_balancer_id": "nlb-demo", "listener_protocol": "TCP", "listener_port": 80,
+         "attributes": {"listener_description": "demo_tcp_80", "server_group_id": "sgp-tcp", "idle_timeout": 900,
+                        "proxy_protocol_enabled": False, "sec_sensor_enabled": False, "cps": 0, "mss": 0,
+                        "proxy_protocol_v2_config": {"ppv2_vpc_id_enabled": False, "ppv2_private_link_ep_id_enabled": False,
+                                                     "ppv2_private_link_eps_id_enabled": False}}},
+    ]),
+])
+def test_role_vars_in_a_stable_order(nlb, capsys, mode, expected):
+    result = run(capsys, load_balancer_id="nlb-demo", role_vars=mode)
+    assert nlb.operations() == ["list_listeners", "list_listeners"]
+    assert result["listeners"] == [normalize_listener(item) for item in LISTENERS]  # unchanged
+    assert result["role_vars"]["nlb_listener_attributes_listeners"][:len(expected)] == expected
+    assert "warnings" not in result
+
+
+def test_role_vars_warn_of_values_the_role_refuses(nlb, capsys):
+    nlb.listeners["lsn-demo@80"]["ListenerDescription"] = "made in the console"
+    result = run(capsys, listener_id="lsn-demo@80", role_vars="non_default")
+    assert result["role_vars"]["nlb_listener_attributes_listeners"][0]["attributes"]["listener_description"] == "made in the console"
+    [warning] = result["warnings"]
+    assert ("role_vars: the role would refuse a value the service holds; edit it before applying: "
+            "nlb_listener_attributes_listeners of nlb-demo[0] (TCP:80): listener_description must be") in json.dumps(warning)
+
+
+@pytest.mark.parametrize("value", ["full", "None", ""])
+def test_bad_role_vars_fails_before_any_call(nlb, capsys, value):
+    result = run(capsys, load_balancer_id="nlb-demo", role_vars=value)
+    assert result["failed"] is True
+    assert result["msg"] == "value of role_vars must be one of: none, non_default, all, got: %s" % value
     assert nlb.calls == []
