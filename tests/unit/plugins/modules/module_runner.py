@@ -7,12 +7,17 @@ import json
 
 import pytest
 
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.testing import patch_module_args
 
 
 def run_module(module, capsys, args, check_mode=False, diff=False, secret=None):
     """``module.main()`` with ``args``; ``secret``, when given, must not appear in the output."""
     args = dict(args)
+    # A module process starts with no warnings; in this one test process, clear those of the previous run (they
+    # are kept in module-level dicts and would appear in every later result).
+    module_warnings._global_warnings.clear()  # pylint: disable=protected-access
+    module_warnings._global_deprecations.clear()  # pylint: disable=protected-access
     if check_mode:
         args["_ansible_check_mode"] = True
     if diff:

@@ -107,7 +107,7 @@ def test_role_vars_in_a_stable_order(nlb, capsys, mode, expected):
     assert nlb.operations() == ["list_listeners", "list_listeners"]
     assert result["listeners"] == [normalize_listener(item) for item in LISTENERS]  # unchanged
     assert result["role_vars"]["nlb_listener_attributes_listeners"][:len(expected)] == expected
-    assert "warnings" not in result
+    assert "warnings" not in result, result.get("warnings")
 
 
 def test_role_vars_warn_of_values_the_role_refuses(nlb, capsys):
