@@ -56,6 +56,20 @@ def describe_natural_key(load_balancer_id, listener_protocol, listener_port):
     return "%s listener on port %s of load balancer %s" % (listener_protocol or "any", listener_port, load_balancer_id)
 
 
+def missing_listener_message(what, load_balancer_id, region, listeners, protocol=None):
+    """Why no listener matched: the load balancer has none in this region, or not this one (with those it has).
+
+    ``listeners`` are the load balancer's listeners as read (only those of ``protocol`` when it is given)."""
+    if not listeners:
+        return ("No listener of load balancer %s was found in region %s (ListListeners answered none of its listeners), "
+                "so there is no %s: check that alicloud_region is the load balancer's region and that load_balancer_id "
+                "is right." % (load_balancer_id, region, what))
+    keys = sorted(set((item["listener_protocol"], item["listener_port"] or 0, item.get("start_port") or 0, item.get("end_port") or 0)
+                      for item in listeners))
+    names = ["%s:%s" % (name, port) if port else "%s:%s-%s" % (name, start, end) for name, port, start, end in keys]
+    return "No %s; its %slisteners: %s." % (what, ("%s " % protocol) if protocol else "", ", ".join(names))
+
+
 class NlbListenerApi:
     """The NLB listener calls of one module run (the client is built on first use)."""
 
@@ -128,11 +142,18 @@ class NlbListenerApi:
         ListListeners (all pages, filtered by load balancer and protocol) is the read:
         its entries carry every field GetListenerAttribute returns, so no second read is made.
         """
-        listeners = [listener for listener in self.list_listeners(load_balancer_id, listener_protocol, listener_port)
-                     if listener["listener_protocol"] == listener_protocol]
+        of_protocol = self.list_listeners(load_balancer_id, listener_protocol)
+        listeners = [listener for listener in of_protocol
+                     if listener["listener_protocol"] == listener_protocol and listener["listener_port"] == listener_port]
         what = describe_natural_key(load_balancer_id, listener_protocol, listener_port)
         if not listeners:
-            raise ListenerLookupError("No %s." % what)
+            # Only on this failure path: one more read, without the protocol, to name the cause (a wrong region or
+            # load balancer ID reads no listener at all; an existing load balancer lists the listeners it has).
+            if of_protocol:
+                raise ListenerLookupError(missing_listener_message(what, load_balancer_id, self.module.region, of_protocol,
+                                                                   listener_protocol))
+            raise ListenerLookupError(missing_listener_message(what, load_balancer_id, self.module.region,
+                                                               self.list_listeners(load_balancer_id)))
         if len(listeners) > 1:
             ids = ", ".join(sorted(str(listener["listener_id"]) for listener in listeners))
             raise ListenerLookupError("Found %d listeners for the %s (%s); use listener_id." % (len(listeners), what, ids))

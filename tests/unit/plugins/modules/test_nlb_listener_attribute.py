@@ -239,7 +239,7 @@ def test_natural_key_reads_every_page(nlb, capsys):
 
 
 @pytest.mark.parametrize("port, message", [
-    (8080, "No TCP listener on port 8080 of load balancer nlb-demo."),
+    (8080, "No TCP listener on port 8080 of load balancer nlb-demo; its TCP listeners: TCP:80."),
     (80, "Found 2 listeners for the TCP listener on port 80 of load balancer nlb-demo (lsn-demo@80, lsn-twin@80); use listener_id."),
 ])
 def test_natural_key_none_or_several(nlb, capsys, port, message):
@@ -247,6 +247,23 @@ def test_natural_key_none_or_several(nlb, capsys, port, message):
     result = run(capsys, load_balancer_id="nlb-demo", listener_protocol="TCP", listener_port=port, cps=1)
     assert result["failed"] is True and result["msg"] == message
     assert "update_listener_attribute" not in nlb.operations()
+
+
+@pytest.mark.parametrize("load_balancer_id, protocol, port, reads, message", [
+    # a protocol the load balancer has no listener of: a second read names those it has
+    ("nlb-demo", "UDP", 54, 2, "No UDP listener on port 54 of load balancer nlb-demo; its listeners: TCP:80, TCPSSL:443."),
+    # no listener at all (a wrong region or ID reads nothing): the region is named
+    ("nlb-other", "TCP", 80, 2, "No listener of load balancer nlb-other was found in region cn-hangzhou (ListListeners "
+     "answered none of its listeners), so there is no TCP listener on port 80 of load balancer nlb-other: check that "
+     "alicloud_region is the load balancer's region and that load_balancer_id is right."),
+    # other ports of the same protocol: the first read is enough
+    ("nlb-demo", "TCP", 81, 1, "No TCP listener on port 81 of load balancer nlb-demo; its TCP listeners: TCP:80."),
+])
+def test_natural_key_missing_names_the_cause(nlb, capsys, load_balancer_id, protocol, port, reads, message):
+    del nlb.listeners["lsn-demo@53"]
+    result = run(capsys, load_balancer_id=load_balancer_id, listener_protocol=protocol, listener_port=port, cps=1)
+    assert result["failed"] is True and result["msg"] == message
+    assert nlb.operations() == ["list_listeners"] * reads
 
 
 # --- validation -------------------------------------------------------------------------------------------------------
