@@ -267,9 +267,10 @@ def one_load_balancer_lines(results):
         lines.append(_row([str(size), "%.2f" % medians[size],
                            ", ".join("%d %s" % (count, name.split(":", 1)[1]) for name, count in sorted(counts.items()))]))
     ratio = medians[sizes[-1]] / medians[sizes[0]]
+    verdict = _verdict(ratio < ONE_LOAD_BALANCER_RATIO)
     lines += ["", "- a change of %d listeners on one load balancer: %.2f s, %.2f x the change of %d (%.2f s) "
                   "(target < %.0f x): %s" % (sizes[-1], medians[sizes[-1]], ratio, sizes[0], medians[sizes[0]],
-                                            ONE_LOAD_BALANCER_RATIO, _verdict(ratio < ONE_LOAD_BALANCER_RATIO))]
+                                             ONE_LOAD_BALANCER_RATIO, verdict)]
     return lines
 
 
