@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make demo: start the emulators, apply the example playbook, apply it again (changed=0),
-# then preview an edit with --check --diff.
+# make demo: start the emulators, apply the example playbook, apply it again (changed=0), preview an edit with
+# --check --diff, then the environments example: preview dev and prod, preview staging (a new NLB listener, its
+# create validated by the service's DryRun), apply staging (the listener is created), and a purge preview.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -33,13 +34,15 @@ fi
 playbook=docs/examples/demo/listeners.yml
 cat <<'TEXT'
 The modules, in one line each:
-  ga_accelerator_listeners  an accelerator's listeners as a set: declare them all, the task makes the accelerator match
-  ga_listener               one GA listener, found by ARN or by accelerator + protocol + ports; the others are untouched
-  nlb_listener_attribute    one Alibaba Cloud NLB listener's attributes, found by ID or by load balancer + protocol + port
+  ga_accelerator_listeners     an accelerator's listeners as a set: declare them all, the task makes the accelerator match
+  ga_listener                  one GA listener, found by ARN or by accelerator + protocol + ports; the others are untouched
+  nlb_load_balancer_listeners  an Alibaba Cloud NLB load balancer's listeners as a set: created, updated, deleted
+                               (run by the nlb_listener_attributes role, one task per load balancer)
+  nlb_listener_attribute       one existing NLB listener's attributes, found by ID or by load balancer + protocol + port
 TEXT
 
 step "1. Apply the listeners: GA creates TCP 80,443 and UDP 443 on demo-accelerator (it has none);
-   the NLB listener TCP:80 exists (this collection does not create NLB listeners): its description changes" \
+   the existing NLB listener TCP:80 gets its description (nlb_listener_attribute; a new NLB listener is step 5)" \
   "ansible-playbook $playbook"
 ansible-playbook "$playbook"
 
@@ -59,7 +62,7 @@ ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
 echo "(the plan is also in .cache/demo/plan.json and .cache/demo/plan.md)"
 
 envs=docs/examples/environments
-# staging is previewed in step 6 and applied in step 5: previewing it here too would only cost time
+# staging is previewed on its own in step 5, before it is applied
 for env in dev prod; do
   step "4. Preview $env: one playbook; the inventory's group_vars say which accelerator, load balancer and listeners" \
     "ansible-playbook -i $envs/inventories/$env $envs/listeners.yml --check --diff"
@@ -67,12 +70,23 @@ for env in dev prod; do
     ansible-playbook -i "$envs/inventories/$env" "$envs/listeners.yml" --check --diff
 done
 
-step "5. Apply staging, then apply it again: changed=0" "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml"
-ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml"
+step "5. Preview staging: it declares a new NLB listener, TCP 8080, that no environment has yet, and opts in to
+   creating it (nlb_listener_attributes_create: true). The create is sent with DryRun: the service checked it
+   (port free, server group, quota) and changed nothing" \
+  "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml --check --diff"
+out=$(ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
+  ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml" --check --diff) && printf '%s\n' "$out"
+grep -q "+ create.*TCP:8080 on nlb-stg" <<<"$out" || { echo "demo: the staging preview shows no NLB create" >&2; exit 1; }
+
+step "6. Apply staging: GA creates TCP 80,443 and UDP 443 on env-staging; NLB creates TCP 8080 (CreateListener, its
+   job awaited) and rotates the TCPSSL 443 certificate, in one task for nlb-stg. Then apply again: changed=0" \
+  "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml"
+ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
+  ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml"
 out=$(ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml") && printf '%s\n' "$out"
 grep -q "changed=0" <<<"$out" || { echo "demo: the second staging run changed something" >&2; exit 1; }
 
-step "6. A listener added by hand is purged where the inventory says so (staging: ga_listeners_purge: true): preview" \
+step "7. A listener added by hand is purged where the inventory says so (staging: ga_listeners_purge: true): preview" \
   "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml --check --diff"
 ansible localhost -m multicloud.listeners.ga_listener \
   -a '{"accelerator_name": "env-staging", "protocol": "TCP", "port_ranges": [{"from_port": 8081}]}' >/dev/null

@@ -43,14 +43,21 @@ CREDENTIALS = {
 }
 
 
+# NLB jobs of the set module's runs last this long (the other runs: 0 s), so that awaiting the jobs of a load
+# balancer's writes together, not one after the other, shows in the numbers (issue 12).
+NLB_SET_JOB_SECONDS = 1.0
+ONE_LOAD_BALANCER_SIZES = (1, seeds.WIDE_LISTENERS)  # a change of 1 listener, then of 20, on one load balancer
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """One playbook run shape: ``task`` (results key), its cloud, playbook and mode."""
+    """One playbook run shape: ``task`` (results key), its cloud, playbook and mode; ``job_seconds`` of NLB jobs."""
 
     task: str
     cloud: str
     playbook: str
     mode: str
+    job_seconds: float = 0.0
 
     def command(self, vars_files):
         command = [ANSIBLE_PLAYBOOK, "-i", "localhost,", os.path.join(PLAYBOOKS, self.playbook)]
@@ -77,7 +84,12 @@ def scenarios(modes, large_modes, size, large_from):
         if mode != "check":  # ansible.builtin.command does not run in check mode
             found.append(Scenario(report.CLI, "ga", "aws_cli.yml", mode))
         found.append(Scenario(report.MODULES["nlb"], "nlb", "nlb_listener_attribute.yml", mode))
+        found.append(nlb_set_scenario(mode))
     return found
+
+
+def nlb_set_scenario(mode):
+    return Scenario(report.SET_MODULES["nlb"], "nlb", "nlb_load_balancer_listeners.yml", mode, NLB_SET_JOB_SECONDS)
 
 
 # --- options --------------------------------------------------------------------------------------------------------
@@ -100,6 +112,9 @@ def parse_args(argv):
                         help="modes below --large-from (BENCH_MODES; default noop,change,check)")
     parser.add_argument("--large-modes", default=_env("BENCH_LARGE_MODES", "noop,change"),
                         help="modes from --large-from (BENCH_LARGE_MODES; default noop,change)")
+    parser.add_argument("--tasks", default=_env("BENCH_TASKS", ""),
+                        help="only these tasks, comma-separated, e.g. ping,ga_accelerator_listeners,"
+                             "nlb_load_balancer_listeners (BENCH_TASKS; default every task)")
     parser.add_argument("--sdk-runs", type=int, default=int(_env("BENCH_SDK_RUNS", "10")),
                         help="single-listener SDK-script processes per mode (BENCH_SDK_RUNS; default 10)")
     parser.add_argument("--import-runs", type=int, default=int(_env("BENCH_IMPORT_RUNS", "3")),
@@ -115,13 +130,23 @@ def parse_args(argv):
     args.sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     args.modes = [mode for mode in args.modes.split(",") if mode]
     args.large_modes = [mode for mode in args.large_modes.split(",") if mode]
+    args.tasks = [task for task in args.tasks.split(",") if task]
+    known = [report.PING, report.CLI] + [task for dummy, task in report.module_tasks()]
+    unknown = [task for task in args.tasks if task not in known]
+    if unknown:
+        parser.error("--tasks: unknown %s; known: %s" % (", ".join(unknown), ", ".join(known)))
     return args
+
+
+def wanted(args, task):
+    return not args.tasks or task in args.tasks
 
 
 def settings_of(args):
     return {"sizes": "/".join(str(size) for size in args.sizes), "repeats": args.repeats,
             "large_repeats": args.large_repeats, "large_from": args.large_from, "modes": "/".join(args.modes),
-            "large_modes": "/".join(args.large_modes), "sdk_runs": args.sdk_runs, "import_runs": args.import_runs}
+            "large_modes": "/".join(args.large_modes), "sdk_runs": args.sdk_runs, "import_runs": args.import_runs,
+            "tasks": "/".join(args.tasks) or "all", "nlb_set_job_seconds": NLB_SET_JOB_SECONDS}
 
 
 # --- the benchmark --------------------------------------------------------------------------------------------------
@@ -139,21 +164,22 @@ class Bench:
         self.connection = seeds.write_json(os.path.join(self.workdir, "connection.json"), dict(
             CREDENTIALS, bench_ga_endpoint_url=emulator_pair.ga_url, bench_nlb_endpoint_url=emulator_pair.nlb_url,
             bench_aws_cli=args.aws_cli or "aws"))
-        self.results = {"runs": [], "sdk": [], "sdk_batch": [], "memory": {}, "imports": {}}
+        self.results = {"runs": [], "sdk": [], "sdk_batch": [], "memory": {}, "imports": {}, "one_load_balancer": []}
 
-    def listeners_file(self, size, mode="noop"):
-        path = os.path.join(self.workdir, "listeners-%d-%s.json" % (size, mode))
-        return seeds.write_json(path, {"bench_listeners": seeds.listener_set(size), "bench_mode": mode})
+    def listeners_file(self, size, mode="noop", wide=False):
+        path = os.path.join(self.workdir, "listeners-%d-%s%s.json" % (size, mode, "-wide" if wide else ""))
+        listeners = seeds.wide_listener_set(size) if wide else seeds.listener_set(size)
+        return seeds.write_json(path, {"bench_listeners": listeners, "bench_mode": mode})
 
     def log_path(self, name):
         return os.path.join(self.logs, name + ".log")
 
     # --- playbook runs ---
 
-    def run_playbook(self, scenario, size):
-        self.emulators.reset()
-        vars_files = [self.connection, self.listeners_file(size, scenario.mode)]
-        log = self.log_path("%s-%s-%d" % (scenario.task, scenario.mode, size))
+    def run_playbook(self, scenario, size, wide=False):
+        self.emulators.reset(scenario.job_seconds)
+        vars_files = [self.connection, self.listeners_file(size, scenario.mode, wide)]
+        log = self.log_path("%s-%s-%d%s" % (scenario.task, scenario.mode, size, "-wide" if wide else ""))
         items_file = os.path.join(self.workdir, "items.json")
         if os.path.exists(items_file):
             os.remove(items_file)
@@ -162,7 +188,8 @@ class Bench:
         seconds = measure.timed_run(scenario.command(vars_files), env, log)
         calls = self.checked_calls(scenario.task, scenario.cloud, scenario.mode, size, log)
         return dict(calls, task=scenario.task, mode=scenario.mode, size=size, seconds=seconds,
-                    item_seconds=measure.last_loop_items(items_file))
+                    item_seconds=measure.last_loop_items(items_file), job_seconds=scenario.job_seconds,
+                    calls=emulators.operation_counts(self.emulators.calls()))
 
     def checked_calls(self, task, cloud, mode, size, log):
         """The calls of the run that just ended, as counts; fail when its writes are not what it measures."""
@@ -182,7 +209,7 @@ class Bench:
                 if repetition >= (self.args.large_repeats if large else self.args.repeats):
                     continue
                 for scenario in scenarios(self.args.modes, self.args.large_modes, size, self.args.large_from):
-                    if scenario.task != report.CLI or self.args.aws_cli:
+                    if (scenario.task != report.CLI or self.args.aws_cli) and wanted(self.args, scenario.task):
                         plan.append((repetition, size, scenario))
         return plan
 
@@ -199,6 +226,19 @@ class Bench:
             progress("[%d/%d] %-24s %-6s %3d listeners, run %d: %6.2f s (%.3f s/listener; %.0f s so far)"
                      % (index, len(plan), scenario.task, scenario.mode, size, repetition + 1, run["seconds"],
                         run["seconds"] / size, time.perf_counter() - started))
+
+    def run_one_load_balancer(self):
+        """A change of 1 listener, then of 20, on one load balancer (WIDE_ID), round-robin over --repeats."""
+        if not wanted(self.args, report.SET_MODULES["nlb"]):
+            return
+        scenario = nlb_set_scenario("change")
+        started = time.perf_counter()
+        for repetition in range(self.args.repeats):
+            for size in ONE_LOAD_BALANCER_SIZES:
+                run = self.run_playbook(scenario, size, wide=True)
+                self.results["one_load_balancer"].append(run)
+                progress("one load balancer: %s change of %2d listener(s), run %d: %6.2f s (%.0f s so far)"
+                         % (scenario.task, size, repetition + 1, run["seconds"], time.perf_counter() - started))
 
     # --- the SDK floor ---
 
@@ -221,7 +261,8 @@ class Bench:
         return dict(calls, cloud=cloud, mode=mode, size=size, seconds=seconds)
 
     def run_sdk_floor(self):
-        for cloud in ("ga", "nlb"):
+        clouds = set(cloud for cloud, task in report.module_tasks() if wanted(self.args, task))
+        for cloud in [cloud for cloud in ("ga", "nlb") if cloud in clouds]:
             for mode in report.MODES:
                 self.run_sdk(cloud, mode, 1)  # warm-up
                 for index in range(self.args.sdk_runs):
@@ -242,10 +283,10 @@ class Bench:
         payload's zip), so its memory and imports are the real ones.
         """
         payloads = {}
-        wanted = [Scenario(report.PING, "", "ping.yml", "noop")]
-        wanted += [Scenario(task, cloud, task + ".yml", mode) for cloud, task in report.module_tasks()
-                   for mode in report.MODES]
-        for scenario in wanted:
+        chosen = [Scenario(report.PING, "", "ping.yml", "noop")]
+        chosen += [Scenario(task, cloud, task + ".yml", mode) for cloud, task in report.module_tasks()
+                   for mode in report.MODES if wanted(self.args, task)]
+        for scenario in chosen:
             keep = os.path.join(self.workdir, "payloads", "%s-%s" % (scenario.task, scenario.mode))
             shutil.rmtree(keep, ignore_errors=True)
             env = dict(self.env, ANSIBLE_KEEP_REMOTE_FILES="1", ANSIBLE_REMOTE_TMP=keep)
@@ -264,12 +305,12 @@ class Bench:
             self.emulators.reset()
             memory["%s/%s" % (task, mode)] = measure.peak_rss_mib(
                 [sys.executable, payload], self.env, self.log_path("rss-%s-%s" % (task, mode)))
-        for cloud in report.MODULES:
+        for cloud in sorted(set(cloud for cloud, task in report.module_tasks() if wanted(self.args, task))):
             for mode in report.MODES:
                 self.emulators.reset()
                 memory["sdk_%s/%s" % (cloud, mode)] = measure.peak_rss_mib(
                     self.sdk_command(cloud, mode, self.sdk_listeners(1)), self.env, self.log_path("rss-sdk"))
-        if self.args.aws_cli:
+        if self.args.aws_cli and wanted(self.args, report.CLI):
             self.emulators.reset()
             for mode in ("noop", "change"):
                 memory["%s/%s" % (report.CLI, mode)] = measure.peak_rss_mib(
@@ -279,9 +320,10 @@ class Bench:
 
     def profile_imports(self, payloads):
         commands = {task: [sys.executable, payloads[(task, "noop")]]
-                    for task in [report.PING] + [task for dummy, task in report.module_tasks()]}
+                    for task in [report.PING] + [task for dummy, task in report.module_tasks()]
+                    if (task, "noop") in payloads}
         commands.update({"sdk_%s.py" % cloud: self.sdk_command(cloud, "noop", self.sdk_listeners(1))
-                         for cloud in report.MODULES})
+                         for cloud, task in report.module_tasks() if wanted(self.args, task)})
         for name, command in commands.items():
             total, packages = measure.import_profile(command, self.env, self.args.import_runs)
             self.results["imports"][name] = {"total_ms": total, "packages": packages}
@@ -389,6 +431,7 @@ def main(argv=None):
         bench.profile_imports(payloads)
         bench.run_sdk_floor()
         bench.run_playbooks()
+        bench.run_one_load_balancer()
     info["load average after"] = "%.2f %.2f %.2f" % os.getloadavg()
     settings = settings_of(args)
     settings["wall_minutes"] = "%.1f" % ((time.perf_counter() - started) / 60.0)

@@ -14,7 +14,8 @@ import urllib.request
 
 SERVE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator", "serve.py")
 GA_WRITES = frozenset(["CreateListener", "UpdateListener", "DeleteListener", "DeleteEndpointGroup"])
-NLB_WRITES = frozenset(["UpdateListenerAttribute"])
+NLB_WRITES = frozenset(["UpdateListenerAttribute", "CreateListener", "DeleteListener", "StartListener",
+                        "StopListener"])
 
 
 class Emulators:
@@ -57,10 +58,17 @@ class Emulators:
     def __exit__(self, *exc_info):
         self.stop()
 
-    def reset(self):
-        """Both emulators back to their seeds, with empty call logs."""
+    def reset(self, job_seconds=0.0):
+        """Both emulators back to their seeds, with empty call logs; NLB jobs last ``job_seconds``.
+
+        The job duration is a setting of the NLB emulator, not of its state (a reset keeps it), so it is
+        set on every reset: a scenario that asks for 1 s jobs leaves nothing behind for the next one.
+        """
         for url in (self.ga_url, self.nlb_url):
             _admin(url, "reset", method="POST", body={})
+        answer = _admin(self.nlb_url, "config", method="POST", body={"job_seconds": job_seconds})
+        if "error" in answer or answer.get("job_seconds") != job_seconds:
+            raise RuntimeError("the NLB emulator refused job_seconds=%s: %s" % (job_seconds, answer))
 
     def calls(self):
         """``{"ga": [...], "nlb": [...]}``: every API call since the last reset, in order."""
@@ -87,3 +95,13 @@ def count_calls(calls):
             else:
                 writes += 1
     return reads, writes, dry_runs
+
+
+def operation_counts(calls):
+    """``{"cloud:Operation": count}`` over both emulators' call logs (a DryRun counted as ``Operation(DryRun)``)."""
+    counts = {}
+    for cloud in ("ga", "nlb"):
+        for call in calls[cloud]:
+            name = "%s:%s%s" % (cloud, call["operation"], "(DryRun)" if call.get("dry_run") else "")
+            counts[name] = counts.get(name, 0) + 1
+    return counts

@@ -31,6 +31,9 @@ LINES = [  # (task, mode, label, style)
     ("nlb_listener_attribute", "noop", "nlb_listener_attribute no-op", "C2-o"),
     ("nlb_listener_attribute", "change", "nlb_listener_attribute change", "C2-s"),
     ("nlb_listener_attribute", "check", "nlb_listener_attribute check mode", "C2-^"),
+    ("nlb_load_balancer_listeners", "noop", "nlb_load_balancer_listeners no-op", "C4-o"),
+    ("nlb_load_balancer_listeners", "change", "nlb_load_balancer_listeners change", "C4-s"),
+    ("nlb_load_balancer_listeners", "check", "nlb_load_balancer_listeners check mode", "C4-^"),
     ("ping", "noop", "ping task (Ansible floor)", "k:o"),
 ]
 FLOORS = [  # (cloud, mode, label, style): the ping row plus one SDK-script process per listener
@@ -60,6 +63,9 @@ def draw(results, image_path):
     figure, axes = plt.subplots(figsize=(9, 5.5))
     for task, mode, label, style in LINES:
         curve = curves.get((task, mode))
+        jobs = {run.get("job_seconds") for run in results["runs"] if (run["task"], run["mode"]) == (task, mode)}
+        if mode == "change" and len(jobs) == 1 and jobs != {None} and jobs != {0.0}:
+            label += " (NLB jobs of %g s)" % jobs.pop()
         if curve:
             sizes = sorted(curve)
             axes.plot(sizes, [curve[size] for size in sizes], style, label=label)
@@ -75,7 +81,10 @@ def draw(results, image_path):
     axes.minorticks_off()
     axes.set_xlabel("listeners managed in one playbook run (one task with a loop)")
     axes.set_ylabel("seconds per listener (wall time / listeners)")
-    axes.set_title("multicloud.listeners against local emulators with zero latency (%s)" % results["machine"]["date"])
+    jobs = sorted({run.get("job_seconds") for run in results["runs"] if run.get("job_seconds")})
+    waits = " (NLB set: jobs of %s s)" % "/".join("%g" % job for job in jobs) if jobs else ""
+    axes.set_title("multicloud.listeners against local emulators with zero latency%s (%s)"
+                   % (waits, results["machine"]["date"]))
     axes.grid(True, which="both", alpha=0.3)
     axes.set_ylim(bottom=0)
     axes.legend(fontsize="small", ncol=2)

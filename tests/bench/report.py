@@ -10,7 +10,7 @@ import statistics
 import seeds
 
 MODULES = {"ga": "ga_listener", "nlb": "nlb_listener_attribute"}  # one listener per task: the floor's shape
-SET_MODULES = {"ga": "ga_accelerator_listeners"}  # the listeners of one accelerator per task
+SET_MODULES = {"ga": "ga_accelerator_listeners", "nlb": "nlb_load_balancer_listeners"}  # one accelerator / LB per task
 SDK_NAMES = {"ga": "boto3 script", "nlb": "Alibaba Cloud SDK script"}
 CLI = "aws_cli"
 PING = "ping"
@@ -20,6 +20,9 @@ NOOP_FLOOR_RATIO = 1.2
 CLI_SPEEDUP = 2.0
 LINEARITY = 0.10
 RSS_LIMIT_MIB = 120.0
+SET_RATIO = 1.2  # NLB set per-listener time against the GA set module's, at SET_RATIO_SIZES
+SET_RATIO_SIZES = (55, 100)
+ONE_LOAD_BALANCER_RATIO = 3.0  # a change of 20 listeners on one load balancer against a change of 1
 BEGIN = "<!-- BEGIN GENERATED RESULTS (tests/bench/bench.py) -->"
 END = "<!-- END GENERATED RESULTS -->"
 
@@ -85,8 +88,8 @@ class Summary:
     def per_item_listener(self, task, mode, size):
         """Median seconds per listener of one loop item (Ansible's start-up is in no item); None when not recorded.
 
-        A set module's item handles one accelerator's listeners (up to PER_GROUP of them), so its
-        item time is divided by that many.
+        A set module's item handles one accelerator's or load balancer's listeners (up to PER_GROUP of
+        them), so its item time is divided by that many.
         """
         items = [seconds for run in self.runs.get((task, mode, size), []) for seconds in run.get("item_seconds") or []]
         if not items:
@@ -136,6 +139,9 @@ def _task_rows(summary, memory, cloud, task):
             if cloud == "ga" and task != CLI and summary.has(CLI, mode, size):
                 versus_cli = "%.2f" % (seconds / summary.per_listener(CLI, mode, size))
             label = "`%s` %s" % (task, MODE_LABELS[mode]) if task != CLI else "AWS CLI tasks, %s" % MODE_LABELS[mode]
+            job = summary.runs[(task, mode, size)][-1].get("job_seconds")
+            if job and mode == "change":
+                label += " (NLB jobs of %g s)" % job
             rows.append(_row([label, str(size), "%.3f" % seconds, "%.3f" % floor if floor else "",
                               "%.2f" % (seconds / floor) if floor else "", versus_cli,
                               calls_text(*summary.calls(task, mode, size), listeners=size),
@@ -168,6 +174,7 @@ def target_lines(summary, memory):
                 speedup = summary.per_listener(CLI, "change", size) / summary.per_listener(task, "change", size)
                 lines.append("- `%s` change, %d listener(s): %.2f x faster than the AWS CLI tasks (target >= %.0f): %s"
                              % (task, size, speedup, CLI_SPEEDUP, _verdict(speedup >= CLI_SPEEDUP)))
+    lines.extend(set_ratio_lines(summary))
     lines.extend(_linearity_lines(summary))
     for key in sorted(memory):
         if key.split("/")[0] in [task for dummy, task in module_tasks()]:
@@ -206,11 +213,65 @@ def _linearity_line(task, mode, sizes, values, pings):
     if task == PING:
         return text + "): reference, Ansible's own loop and the machine"
     if task in SET_MODULES.values():
-        return text + ("): reference, an item is one accelerator (%d listeners), and at %d listeners there is only one"
-                       % (seeds.PER_GROUP, sizes[0]))
+        return text + ("): reference, an item is one accelerator or load balancer (%d listeners), and at %d listeners "
+                       "there is only one" % (seeds.PER_GROUP, sizes[0]))
     relative = (values[-1] / pings[-1]) / (values[0] / pings[0]) - 1.0
     return text + "; %+.0f%% against ping's item at the same size) (target within %.0f%%): %s" % (
         100 * relative, 100 * LINEARITY, _verdict(abs(relative) <= LINEARITY))
+
+
+def load_balancers(size):
+    """How many load balancers (or accelerators) hold the first ``size`` listeners: the set modules' tasks."""
+    return -(-size // seeds.PER_GROUP)
+
+
+def set_ratio_lines(summary):
+    """The NLB set module against the GA set module, per listener, in each mode measured for both."""
+    lines = []
+    nlb, ga = SET_MODULES["nlb"], SET_MODULES["ga"]
+    for mode in MODES:
+        for size in SET_RATIO_SIZES:
+            if not (summary.has(nlb, mode, size) and summary.has(ga, mode, size)):
+                continue
+            ratio = summary.per_listener(nlb, mode, size) / summary.per_listener(ga, mode, size)
+            line = ("- `%s` %s, %d listeners: %.3f s per listener, %.2f x `%s`'s %.3f (target <= %.1f): %s"
+                    % (nlb, MODE_LABELS[mode], size, summary.per_listener(nlb, mode, size), ratio, ga,
+                       summary.per_listener(ga, mode, size), SET_RATIO, _verdict(ratio <= SET_RATIO)))
+            job = summary.runs[(nlb, mode, size)][-1].get("job_seconds") or 0.0
+            if mode == "change" and job:
+                waited = load_balancers(size) * job / size
+                line += (". Of it, at least %.3f s per listener is the NLB jobs themselves: %d load balancers, one "
+                         "task each, one after the other, each awaiting %g s jobs (the GA runs deploy in 0 s); "
+                         "without it, %.2f x" % (waited, load_balancers(size), job,
+                                                 (summary.per_listener(nlb, mode, size) - waited)
+                                                 / summary.per_listener(ga, mode, size)))
+            lines.append(line)
+    return lines
+
+
+def one_load_balancer_lines(results):
+    """The change of 20 listeners on one load balancer against the change of 1: a table and the target."""
+    runs = {}
+    for run in results.get("one_load_balancer", []):
+        runs.setdefault(run["size"], []).append(run)
+    if len(runs) < 2:
+        return []
+    sizes = sorted(runs)
+    lines = ["One `%s` task, a change of N listeners of one load balancer (NLB jobs of %g s, median of %d runs):"
+             % (SET_MODULES["nlb"], runs[sizes[0]][-1].get("job_seconds", 0.0), len(runs[sizes[0]])), "",
+             _row(["listeners changed", "seconds", "API calls (last run)"]), _row(["---:", "---:", "---"])]
+    medians = {}
+    for size in sizes:
+        medians[size] = statistics.median(run["seconds"] for run in runs[size])
+        counts = runs[size][-1].get("calls") or {}
+        lines.append(_row([str(size), "%.2f" % medians[size],
+                           ", ".join("%d %s" % (count, name.split(":", 1)[1]) for name, count in sorted(counts.items()))]))
+    ratio = medians[sizes[-1]] / medians[sizes[0]]
+    verdict = _verdict(ratio < ONE_LOAD_BALANCER_RATIO)
+    lines += ["", "- a change of %d listeners on one load balancer: %.2f s, %.2f x the change of %d (%.2f s) "
+                  "(target < %.0f x): %s" % (sizes[-1], medians[sizes[-1]], ratio, sizes[0], medians[sizes[0]],
+                                             ONE_LOAD_BALANCER_RATIO, verdict)]
+    return lines
 
 
 def batch_lines(results):
@@ -264,6 +325,8 @@ def markdown(results):
         "For reference, the SDK floor scripts with one process for all listeners (the SDK imported once):", "",
         "\n".join(batch_lines(results)), "",
         "### Targets", "", "\n".join(target_lines(summary, memory)), "",
+        "### One load balancer, 20 listeners changed against 1", "",
+        "\n".join(one_load_balancer_lines(results) or ["(not measured in this run)"]), "",
         "### Where a module's time goes (`python -X importtime`, ms, self time per package, median)", "",
         "\n".join(import_lines(results.get("imports", {}))), "",
         "![seconds per listener against the number of listeners](benchmark.png)", "",

@@ -6,7 +6,8 @@
 Both clouds get the same shape: ``GROUPS`` accelerators / load balancers with ``PER_GROUP`` TCP
 listeners each, every listener in its default state (GA client affinity ``NONE``, NLB idle timeout
 900 s).  A set of N listeners is the first N in group-major order, so 10 listeners sit on one
-accelerator and 100 fill all ten.
+accelerator and 100 fill all ten.  The NLB seed has one more load balancer, ``WIDE_ID``, with
+``WIDE_LISTENERS`` TCP listeners: the "change of 20 listeners on one load balancer" scenario.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ GA_ACCELERATOR_ARN = "arn:aws:globalaccelerator::%s:accelerator/be0c0000-0000-40
 NLB_REGION = "cn-hangzhou"
 NLB_VPC = "vpc-bench000000000001"
 NLB_IDLE_TIMEOUT = 900
+WIDE_LISTENERS = 20  # on one load balancer, under the emulator's default quota of 50 listeners per load balancer
 
 
 def ga_accelerator_arn(group):
@@ -40,8 +42,11 @@ def nlb_listener_id(group, port):
     return "lsn-bench%012d@%d" % (group + 1, port)
 
 
-def _ports():
-    return range(FIRST_PORT, FIRST_PORT + PER_GROUP)
+def _ports(count=PER_GROUP):
+    return range(FIRST_PORT, FIRST_PORT + count)
+
+
+WIDE_ID = nlb_load_balancer_id(GROUPS)  # the load balancer after the GROUPS ones
 
 
 def ga_seed():
@@ -56,16 +61,17 @@ def ga_seed():
 
 
 def nlb_seed():
-    """GROUPS load balancers, each with a server group and PER_GROUP TCP listeners."""
+    """GROUPS load balancers, each with a server group and PER_GROUP TCP listeners, plus WIDE_ID with
+    WIDE_LISTENERS of them."""
     seed = {"load_balancers": [], "server_groups": [], "listeners": []}
-    for group in range(GROUPS):
+    for group in range(GROUPS + 1):
         load_balancer_id = nlb_load_balancer_id(group)
         server_group_id = "sgp-bench%012d" % (group + 1)
         seed["load_balancers"].append({"LoadBalancerId": load_balancer_id, "LoadBalancerName": "bench-%02d" % group,
                                        "RegionId": NLB_REGION, "VpcId": NLB_VPC, "LoadBalancerStatus": "Active"})
         seed["server_groups"].append({"ServerGroupId": server_group_id, "ServerGroupName": "bench-tcp-%02d" % group,
                                       "Protocol": "TCP", "RegionId": NLB_REGION, "VpcId": NLB_VPC})
-        for port in _ports():
+        for port in _ports(WIDE_LISTENERS if load_balancer_id == WIDE_ID else PER_GROUP):
             seed["listeners"].append({
                 "ListenerId": nlb_listener_id(group, port), "LoadBalancerId": load_balancer_id,
                 "ListenerProtocol": "TCP", "ListenerPort": port, "ListenerDescription": "bench_tcp_%d" % port,
@@ -90,6 +96,14 @@ def listener_set(count):
             "listener_id": nlb_listener_id(group, port),
         })
     return listeners
+
+
+def wide_listener_set(count):
+    """The first ``count`` listeners of the WIDE_ID load balancer (NLB only: no accelerator holds them)."""
+    if not 0 < count <= WIDE_LISTENERS:
+        raise ValueError("the wide load balancer has 1 to %d listeners, not %d" % (WIDE_LISTENERS, count))
+    return [{"port": port, "load_balancer_id": WIDE_ID, "listener_id": nlb_listener_id(GROUPS, port)}
+            for port in _ports(count)]
 
 
 def write_json(path, data):
