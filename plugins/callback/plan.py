@@ -23,6 +23,9 @@ description:
     line with its action and its changed fields (C(idle_timeout: 900 -> 60)); a preview the service refused
     (an NLB C(DryRun) with its error code) or a task of this collection that failed is listed as failed.
     A totals line ends it.
+  - A listener that a set module (M(multicloud.listeners.ga_accelerator_listeners),
+    M(multicloud.listeners.nlb_load_balancer_listeners)) finds but that no entry declares, kept because purge is off,
+    is drift of its own kind, always shown (a line C(?) ... C(not declared, kept)) and counted (C(2 undeclared)).
   - With C(--check) the plan says it is a preview and that nothing was changed; otherwise it reports what was applied.
   - Only results of modules of this collection are read, and of those only the C(plan) record, the task's name,
     the failure message and the check mode flag. Of the module arguments only C(accelerator_name) is read (from the
@@ -40,6 +43,8 @@ options:
   json_path:
     description:
       - Write the plan to this file as JSON (schema version 1, described in the collection's C(docs/plan-callback.md)).
+      - Its C(drift) object (C(status) V(in_sync), V(drift) or V(failed), with counts) is what a CI drift check
+        reads, see C(docs/drift-checks.md) and C(tools/drift_check.py).
       - The file is written at the end of every run while the option is set, also when no listener was touched
         (an empty plan), so a CI job never reads a stale file. Missing directories are created.
     type: path
