@@ -34,11 +34,11 @@ check() {  # check PHASE [options]: drift_check.py on listeners.yml, its exit st
   python check_drift.py wrapper "$phase" "$rc" "$out"
 }
 
-gate() {  # gate PHASE [options]: gate.yml in check mode with the json stdout callback
+gate() {  # gate PHASE [options]: gate.yml in check mode; the json stdout callback shows the set_stats artifacts (as AWX does)
   local phase=$1 rc=0
   shift
   echo "== $phase: the drift_gate role"
-  ANSIBLE_STDOUT_CALLBACK=ansible.builtin.json ansible-playbook -i inventory.yml -e @"$INTEGRATION_VARS" gate.yml \
+  ANSIBLE_STDOUT_CALLBACK=ansible.posix.json ANSIBLE_SHOW_CUSTOM_STATS=true ansible-playbook -i inventory.yml -e @"$INTEGRATION_VARS" gate.yml \
     --check --diff "$@" > "$out/$phase.gate.json" 2> "$out/$phase.gate.err" || rc=$?
   cat "$out/$phase.gate.err"
   python check_drift.py gate "$phase" "$rc" "$out"
