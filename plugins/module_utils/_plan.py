@@ -129,7 +129,6 @@ def records_of(host, task, module, result, failed, check_mode):
     return result_records(host, task, module, result, failed, check_mode)
 
 
-
 # --- rendering -------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.multicloud.listeners.plugins.module_utils import _nlb_set as ns
-from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import order_writes
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import normalize_listener
 
