@@ -23,6 +23,9 @@ description:
     line with its action and its changed fields (C(idle_timeout: 900 -> 60)); a preview the service refused
     (an NLB C(DryRun) with its error code) or a task of this collection that failed is listed as failed.
     A totals line ends it.
+  - A listener that a set module (M(multicloud.listeners.ga_accelerator_listeners),
+    M(multicloud.listeners.nlb_load_balancer_listeners)) finds but that no entry declares, kept because purge is off,
+    is drift of its own kind, always shown (a line C(?) ... C(not declared, kept)) and counted (C(2 undeclared)).
   - With C(--check) the plan says it is a preview and that nothing was changed; otherwise it reports what was applied.
   - Only results of modules of this collection are read, and of those only the C(plan) record, the task's name,
     the failure message and the check mode flag. Of the module arguments only C(accelerator_name) is read (from the
@@ -40,6 +43,8 @@ options:
   json_path:
     description:
       - Write the plan to this file as JSON (schema version 1, described in the collection's C(docs/plan-callback.md)).
+      - Its C(drift) object (C(status) V(in_sync), V(drift) or V(failed), with counts) is what a CI drift check
+        reads, see C(docs/drift-checks.md) and C(tools/drift_check.py).
       - The file is written at the end of every run while the option is set, also when no listener was touched
         (an empty plan), so a CI job never reads a stale file. Missing directories are created.
     type: path
@@ -111,115 +116,26 @@ from ansible import constants as C
 from ansible import context
 from ansible.plugins.callback import CallbackBase
 
-COLLECTION_PREFIX = "multicloud.listeners."
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import ACTIONS
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import COLLECTION_PREFIX
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import UNDECLARED
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import UNDECLARED_TEXT
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import describe_listener
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import drift_summary
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import format_error
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import format_value
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import is_collection_module
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import record_kind
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import record_line
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import records_of
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import result_records
+from ansible_collections.multicloud.listeners.plugins.module_utils._plan import shown_changes
+
 SCHEMA_VERSION = 1
-ACTIONS = ("create", "update", "delete", "none")
 TOTAL_KEYS = ACTIONS + ("failed",)
-PLAN_FIELDS = ("resource", "action", "id", "key", "changes")
-ERROR_FIELDS = ("code", "message", "request_id")
 
-# --- collecting ---------------------------------------------------------------------
-# Pure functions over plain dicts: no Ansible runtime needed (tests/unit/plugins/callback).
-
-
-def is_collection_module(name):
-    """True for a fully qualified name of a module of this collection."""
-    return isinstance(name, str) and name.startswith(COLLECTION_PREFIX)
-
-
-def _error(value):
-    if not isinstance(value, dict):
-        return None
-    return dict((field, value.get(field)) for field in ERROR_FIELDS)
-
-
-def accelerator_name(result):
-    """The ``accelerator_name`` the task gave its GA module, from the result's ``invocation``, or None.
-
-    The plan names an accelerator by its ARN; the name is what the user wrote.  Only this one
-    argument is read (it is no secret); a result hidden by ``no_log`` has no ``invocation``.
-    """
-    invocation = result.get("invocation")
-    arguments = invocation.get("module_args") if isinstance(invocation, dict) else None
-    name = arguments.get("accelerator_name") if isinstance(arguments, dict) else None
-    return name if isinstance(name, str) and name.strip() else None
-
-
-def make_record(host, task, module, result, failed, check_mode):
-    """The record of one module result (one task, or one loop item), or None.
-
-    Only the ``plan`` fields are kept, with the task's name, the module, the failure and its
-    message, and the ``accelerator_name`` the task gave (see ``accelerator_name``): never the
-    module's other arguments or the rest of its return values.  A failed result without a
-    ``plan`` (bad input, credentials) is kept as a failure with no action.
-    """
-    if not isinstance(result, dict) or result.get("skipped"):
-        return None
-    plan = result.get("plan")
-    valid_plan = isinstance(plan, dict) and plan.get("action") in ACTIONS
-    if not valid_plan and not failed:
-        return None
-    record = {
-        "host": host,
-        "task": task,
-        "module": module,
-        "check_mode": bool(check_mode),
-        "failed": bool(failed),
-        "action": None,
-        "resource": None,
-        "id": None,
-        "key": None,
-        "changes": {},
-        "error": None,
-        "accelerator_name": accelerator_name(result),
-    }
-    if valid_plan:
-        for field in PLAN_FIELDS:
-            record[field] = plan.get(field)
-        record["changes"] = record["changes"] if isinstance(record["changes"], dict) else {}
-    if failed:
-        error = _error(plan.get("error")) if valid_plan else None
-        if error is None:
-            message = result.get("msg")
-            error = {"code": None, "message": str(message) if message is not None else None, "request_id": None}
-        record["error"] = error
-    return record
-
-
-def result_records(host, task, module, result, failed, check_mode):
-    """The records of one module result.
-
-    A module that handles one listener returns ``plan`` as one record; one that handles several
-    (``ga_accelerator_listeners``) returns a list, and when it fails only the records that carry
-    an ``error`` are failures (the others were applied before it).  A failed result whose records
-    name no error adds one failure record with its message.
-    """
-    plans = result.get("plan") if isinstance(result, dict) else None
-    if not isinstance(plans, list):
-        record = make_record(host, task, module, result, failed, check_mode)
-        return [record] if record is not None else []
-    if result.get("skipped"):
-        return []
-    records = []
-    for plan in plans:
-        if isinstance(plan, dict) and plan.get("action") in ACTIONS:
-            errored = failed and isinstance(plan.get("error"), dict)
-            records.append(make_record(host, task, module, dict(result, plan=plan), errored, check_mode))
-    if failed and not any(record["failed"] for record in records):
-        records.append(make_record(host, task, module, dict(result, plan=None), True, check_mode))
-    return records
-
-
-def records_of(host, task, module, result, failed, check_mode):
-    """The records of a task's result: those of each loop item when it has ``results``, else its own."""
-    items = result.get("results") if isinstance(result, dict) else None
-    if isinstance(items, list):
-        records = []
-        for item in items:
-            if isinstance(item, dict):
-                records.extend(result_records(host, task, module, item, bool(item.get("failed")), check_mode))
-        return records
-    return result_records(host, task, module, result, failed, check_mode)
+# The pure parts (reading results into records, describing a record, drift) are module_utils/_plan.py,
+# shared with the plan_drift filter.
 
 
 class Collector:
@@ -276,12 +192,14 @@ def _mode(records, default):
     return "check" if modes == {True} else "apply"
 
 
-def build_report(records, default_mode="apply"):
+def build_report(records, default_mode="apply", failed_hosts=0):
     """The plan as a dict: the document the JSON file holds (``schema_version`` 1).
 
     ``mode`` is ``check`` when every record comes from check mode, ``apply`` when none does,
     ``mixed`` otherwise, and ``default_mode`` without records.  Hosts are sorted by name; a
-    host's listeners keep the order in which their tasks ended.
+    host's listeners keep the order in which their tasks ended.  ``drift`` is the summary a CI
+    gate reads (``_plan.drift_summary``); ``failed_hosts`` counts the hosts that failed or were
+    unreachable in the run, with or without a record.
     """
     hosts = {}
     for record in records:
@@ -291,162 +209,9 @@ def build_report(records, default_mode="apply"):
         "collection": COLLECTION_PREFIX.rstrip("."),
         "mode": _mode(records, default_mode),
         "totals": _totals(records),
+        "drift": drift_summary(records, failed_hosts),
         "hosts": [{"name": name, "totals": _totals(hosts[name]), "listeners": hosts[name]} for name in sorted(hosts)],
     }
-
-
-# --- rendering -------------------------------------------------------------------------
-
-
-def format_value(value):
-    """A plan value as one short string: ports as ``80,443`` / ``7000-7010``, lists comma separated."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        if all(isinstance(item, dict) and "from_port" in item for item in value):
-            return ",".join(_format_range(item) for item in value)
-        return ",".join(format_value(item) for item in value)
-    if isinstance(value, dict):
-        return "{%s}" % ", ".join("%s: %s" % (name, format_value(value[name])) for name in sorted(value))
-    return " ".join(str(value).split())
-
-
-def _format_range(item):
-    low, high = item.get("from_port"), item.get("to_port")
-    if high is None or high == low:
-        return str(low)
-    return "%s-%s" % (low, high)
-
-
-def _short_id(value, parent=None):
-    """The resource part of an ARN, without the parent's ARN when it is a prefix."""
-    text = str(value)
-    if parent and text.startswith(str(parent) + "/"):
-        return text[len(str(parent)) + 1:]
-    if text.startswith("arn:") and text.count(":") >= 5:
-        return text.split(":", 5)[5]
-    return text
-
-
-def describe_listener(record):
-    """The listener's identity: resource, natural key and ID, e.g.
-    ``nlb_listener TCP:80 on nlb-prd00000000000001 (lsn-prd00000000000001@80)``; a GA listener's
-    accelerator with the name the task gave, when it gave one:
-    ``ga_listener TCP 80 on accelerator/5f0e4c1a-... named web (listener/0a0b0080)``."""
-    key = record.get("key") if isinstance(record.get("key"), dict) else None
-    resource = record.get("resource")
-    if resource is None:
-        return "%s (task: %s)" % (record.get("module") or "?", record.get("task") or "?")
-    parent = None
-    if key is None:
-        # ga_listener with state=absent when the listener is already gone: no listener is concerned
-        text = "%s (%s)" % (resource, "absent, nothing to delete" if record.get("action") == "none" else "no listener")
-    elif "accelerator_arn" in key:
-        parent = key.get("accelerator_arn")
-        text = "%s %s %s on %s" % (resource, key.get("protocol"), format_value(key.get("port_ranges")), _short_id(parent))
-        if record.get("accelerator_name"):
-            text += " named %s" % " ".join(str(record["accelerator_name"]).split())
-    elif "load_balancer_id" in key:
-        parent = key.get("load_balancer_id")
-        text = "%s %s:%s on %s" % (resource, key.get("protocol"), key.get("port"), parent)
-    else:
-        text = "%s %s" % (resource, " ".join("%s=%s" % (name, format_value(key[name])) for name in sorted(key)))
-    if record.get("id"):
-        text += " (%s)" % _short_id(record["id"], parent)
-    elif key is not None and record.get("action") == "none":
-        text += " (absent)"  # state=absent found no such listener
-    return text
-
-
-def _flat_changes(name, before, after):
-    """Dicts (proxy_protocol_v2_config) are shown key by key, only the keys that differ."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        pairs = []
-        for sub in sorted(set(before) | set(after)):
-            if before.get(sub) != after.get(sub):
-                pairs.extend(_flat_changes("%s.%s" % (name, sub), before.get(sub), after.get(sub)))
-        return pairs
-    return [(name, before, after)]
-
-
-def shown_changes(record):
-    """The changes a line shows, as ``(field, before, after, created)``.
-
-    An update shows each changed field (dicts key by key); a create shows its new values that are not
-    already in its key (``created`` true, ``before`` None); a delete shows none.
-    """
-    action = record.get("action")
-    if action == "delete":
-        return []
-    key = record.get("key") if isinstance(record.get("key"), dict) else {}
-    shown = []
-    for name in sorted(record.get("changes") or {}):
-        change = record["changes"][name]
-        if not isinstance(change, dict):
-            continue
-        before, after = change.get("before"), change.get("after")
-        if action == "create":
-            if name not in key or key[name] != after:
-                shown.append((name, None, after, True))
-            continue
-        shown.extend((field, old, new, False) for field, old, new in _flat_changes(name, before, after))
-    return shown
-
-
-def format_changes(record):
-    """``idle_timeout: 900 -> 60, listener_description: a -> b``; a create: ``client_affinity: NONE``."""
-    parts = []
-    for field, before, after, created in shown_changes(record):
-        if created:
-            parts.append("%s: %s" % (field, format_value(after)))
-        else:
-            parts.append("%s: %s -> %s" % (field, format_value(before), format_value(after)))
-    return ", ".join(parts)
-
-
-def format_error(error):
-    if not error:
-        return ""
-    code, message = error.get("code"), error.get("message")
-    message = " ".join(str(message).split()) if message else ""
-    if code and message:
-        return "%s: %s" % (code, message)
-    return code or message
-
-
-LABELS = {"create": "+ create", "update": "~ update", "delete": "- delete", "none": "= unchanged"}
-FAILED_LABEL = "! failed"
-LABEL_WIDTH = max(len(label) for label in list(LABELS.values()) + [FAILED_LABEL])
-
-
-def record_kind(record):
-    return "failed" if record["failed"] else record["action"]
-
-
-def _record_line(record, mode):
-    """``~ update    <listener>: <changes>``; a failure: ``! failed    <listener>: update <changes>; error <code>: <message>``."""
-    kind = record_kind(record)
-    label = FAILED_LABEL if kind == "failed" else LABELS[kind]
-    text = "%s %s" % (label.ljust(LABEL_WIDTH), describe_listener(record))
-    if mode == "mixed" and record["check_mode"]:
-        text += " [check mode]"
-    changes = format_changes(record)
-    details = []
-    if record["failed"]:
-        if record.get("action"):
-            details.append(" ".join(part for part in (record["action"], changes) if part))
-        error = format_error(record.get("error"))
-        if error:
-            details.append("error " + error)
-    elif changes:
-        details.append(changes)
-    if details:
-        text += ": " + "; ".join(details)
-    return text
 
 
 TITLES = {
@@ -467,7 +232,8 @@ def totals_text(totals, mode):
         text = "Applied: %d %s, %d %s, %d %s" % (totals["create"], words[0], totals["update"], words[1], totals["delete"], words[2])
     else:
         text = "Plan: %d to add, %d to change, %d to destroy" % (totals["create"], totals["update"], totals["delete"])
-    return "%s, %d unchanged, %d failed." % (text, totals["none"], totals["failed"])
+    undeclared = ", %d %s" % (totals[UNDECLARED], UNDECLARED) if totals.get(UNDECLARED) else ""
+    return "%s, %d unchanged%s, %d failed." % (text, totals["none"], undeclared, totals["failed"])
 
 
 def _host_summary(totals, mode):
@@ -475,7 +241,8 @@ def _host_summary(totals, mode):
     plan_words = {"create": "to add", "update": "to change", "delete": "to destroy"}
     words = apply_words if mode == "apply" else plan_words
     parts = ["%d %s" % (totals[name], words[name]) for name in ("create", "update", "delete") if totals[name]]
-    parts.extend("%d %s" % (totals[name], word) for name, word in (("none", "unchanged"), ("failed", "failed")) if totals[name])
+    parts.extend("%d %s" % (totals[name], word) for name, word in (("none", "unchanged"), (UNDECLARED, UNDECLARED), ("failed", "failed"))
+                 if totals.get(name))
     return ", ".join(parts)
 
 
@@ -491,7 +258,7 @@ def render_lines(report, show_unchanged=False):
         summary = _host_summary(host["totals"], report["mode"])
         lines.append(("host", "%s (%s):%s" % (host["name"], summary, "" if shown else " no changes")))
         for record in shown:
-            lines.append((record_kind(record), "  " + _record_line(record, report["mode"])))
+            lines.append((record_kind(record), "  " + record_line(record, report["mode"])))
     lines.append(("totals", totals_text(report["totals"], report["mode"])))
     return lines
 
@@ -541,7 +308,7 @@ def render_markdown(report, show_unchanged=False):
                 action = "unchanged" if kind == "none" else kind
             if report["mode"] == "mixed" and record["check_mode"]:
                 action += " (check mode)"
-            details = _md_changes(record)
+            details = UNDECLARED_TEXT if kind == UNDECLARED else _md_changes(record)
             error = format_error(record.get("error"))
             if error:
                 details = (details + "<br>" if details else "") + "**error** " + _md_code(error)
@@ -562,6 +329,7 @@ COLORS = {
     "delete": C.COLOR_ERROR,
     "failed": C.COLOR_ERROR,
     "none": C.COLOR_SKIP,
+    UNDECLARED: C.COLOR_WARN,
 }
 
 
@@ -673,7 +441,9 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         records = self.collector.records()
-        report = build_report(records, "check" if context.CLIARGS.get("check") else "apply")
+        failed_hosts = [name for name in getattr(stats, "processed", {})
+                        if stats.failures.get(name) or stats.dark.get(name)]
+        report = build_report(records, "check" if context.CLIARGS.get("check") else "apply", len(failed_hosts))
         show_unchanged = self.get_option("show_unchanged")
         if self.get_option("json_path"):
             self._write(self.get_option("json_path"), render_json(report))

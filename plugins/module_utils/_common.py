@@ -25,7 +25,7 @@ import ssl
 
 from collections import namedtuple
 
-PLAN_ACTIONS = ("create", "update", "delete", "none")
+PLAN_ACTIONS = ("create", "update", "delete", "none", "undeclared")
 
 
 def derive_token(namespace, data, length=32):

@@ -19,9 +19,11 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state imp
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import desired_listener
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import format_ranges
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_plan
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import listener_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import normalize_port_ranges
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ranges_overlap
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import UNDECLARED
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import order_writes
 
 
@@ -206,3 +208,11 @@ def plan_set(listeners, entries, accelerator_arn, purge=False, purge_force=False
 def sorted_listeners(listeners):
     """Listeners in a stable order for results and diffs: protocol, then first port."""
     return sorted(listeners, key=lambda item: (item["protocol"], item["port_ranges"][0]["from_port"], item["listener_arn"] or ""))
+
+
+def undeclared_records(listeners):
+    """One ``plan`` record per listener kept undeclared (``_listener_set.undeclared``), action ``undeclared``.
+
+    The fields of a ``none`` record (resource, id, key) and no changes: the listener stays as it is.
+    """
+    return [listener_plan(UNDECLARED, item, item) for item in listeners]

@@ -11,7 +11,9 @@ keep their own matching, rules and edges; this module holds the parts that are r
 
 - ``purge_problem``: the purge guard (no purge of everything from a missing declaration);
 - ``order_writes``: deletes, then updates, then creates (deletes free ports and quota first);
-- ``undeclared``: the listeners that no entry declares and that are kept because purge is off;
+- ``undeclared``: the listeners that no entry declares and that are kept because purge is off (each
+  set module adds one plan record per such listener, action ``undeclared``, after the entries' records;
+  those records are reports, never writes);
 - ``SetProgress``: the record of the writes applied so far, so that a failure after writes reports
   them: ``changed=true``, the applied plan records, then the failed one with the service's error.
 """
@@ -21,6 +23,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 ACTION_ORDER = {"delete": 0, "update": 1, "create": 2}
+# The plan action of a listener no entry declares, kept because purge is off: drift to report, not a write
+UNDECLARED = "undeclared"
 # The plan note of a write whose call failed for good but which a read afterwards shows was applied
 LOST_ANSWER_NOTE = "the answers were lost, but a read afterwards shows the service applied it"
 DELETE_ALL_OPTION = "delete_all_listeners"
@@ -48,8 +52,11 @@ def purge_problem(entries, purge, delete_all, parent, entries_option="listeners"
 
 
 def order_writes(steps):
-    """The steps that write, in the order to apply them: deletes, updates (in step order), creates."""
-    return sorted((step for step in steps if step["action"] != "none"), key=lambda step: ACTION_ORDER[step["action"]])
+    """The steps that write, in the order to apply them: deletes, updates (in step order), creates.
+
+    ``none`` and ``undeclared`` steps or records write nothing and are left out.
+    """
+    return sorted((step for step in steps if step["action"] in ACTION_ORDER), key=lambda step: ACTION_ORDER[step["action"]])
 
 
 def undeclared(listeners, steps, identity_key):

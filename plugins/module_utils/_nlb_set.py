@@ -27,6 +27,7 @@ __metaclass__ = type
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import derive_token
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import field_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import UNDECLARED
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import order_writes
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import ALPN_POLICIES
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import API_FIELD
@@ -315,6 +316,14 @@ def step_record(step, load_balancer_id):
     if step["current"] is not None and step["current"].get("listener_status") == STOPPED_STATUS and step["action"] != "delete":
         record["listener_status"] = STOPPED_STATUS
     return record
+
+
+def undeclared_records(listeners, load_balancer_id):
+    """One ``plan`` record per listener kept undeclared (``_listener_set.undeclared``), action ``undeclared``.
+
+    The fields of a ``none`` record (resource, id, key, ``listener_status`` when stopped) and no changes.
+    """
+    return [step_record(_step(UNDECLARED, None, item, None), load_balancer_id) for item in listeners]
 
 
 def sorted_listeners(listeners):

@@ -227,7 +227,8 @@ diff:
 plan:
   description:
     - What the task did, or would do in check mode, for the C(multicloud.listeners.plan) callback, one record per
-      entry of O(listeners) in their order (action V(none) when in sync), then one per purged listener.
+      entry of O(listeners) in their order (action V(none) when in sync), then one per purged listener, then one per
+      listener kept undeclared (action V(undeclared), the listeners of RV(undeclared)).
     - When the task fails because the service would refuse a change, only the refused record, with RV(plan[].error).
       When an API call fails after some writes, the applied records and the failed one.
   returned: always
@@ -239,7 +240,10 @@ plan:
       type: str
       sample: ga_listener
     action:
-      description: V(create), V(update), V(delete) or V(none).
+      description:
+        - V(create), V(update), V(delete) or V(none) (in sync).
+        - V(undeclared) for a listener that no entry declares and that the task keeps (O(purge) is off); such a
+          record has no changes and writes nothing.
       type: str
       sample: update
     id:
@@ -312,6 +316,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._ga import Wa
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_set import ListenerSetRejected
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_set import plan_set
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_set import sorted_listeners
+from ansible_collections.multicloud.listeners.plugins.module_utils._ga_set import undeclared_records
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_set import validate_entries
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
@@ -409,7 +414,7 @@ class AcceleratorListeners:
             after = self._apply(accelerator_arn, listeners, writes, after)
         self.result["changed"] = bool(writes)
         self.result["listeners"] = after
-        self.result["plan"] = [step_plan(step, accelerator_arn) for step in steps]
+        self.result["plan"] = [step_plan(step, accelerator_arn) for step in steps] + undeclared_records(self.result["undeclared"])
         if self.module._diff:
             self.result["diff"] = {"before": {"listeners": listeners}, "after": {"listeners": after}}
         self.module.exit_json(**self.result)

@@ -317,7 +317,8 @@ diff:
 plan:
   description:
     - What the task did, or would do in check mode, for the C(multicloud.listeners.plan) callback, one record per
-      entry of O(listeners) in their order (action V(none) when in sync), then one per purged listener.
+      entry of O(listeners) in their order (action V(none) when in sync), then one per purged listener, then one per
+      listener kept undeclared (action V(undeclared), the listeners of RV(undeclared)).
     - When a preview is refused, every record, the refused ones with RV(plan[].error). When a write or a job fails
       after others were applied, the applied records, then the failed ones. When the module refuses the set before
       any write, only the refused record.
@@ -330,7 +331,10 @@ plan:
       type: str
       sample: nlb_listener
     action:
-      description: V(create), V(update), V(delete) or V(none).
+      description:
+        - V(create), V(update), V(delete) or V(none) (in sync).
+        - V(undeclared) for a listener that no entry declares and that the task keeps (O(purge) is off); such a
+          record has no changes and writes nothing.
       type: str
       sample: create
     id:
@@ -415,6 +419,7 @@ from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set impo
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import plan_set
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import sorted_listeners
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import step_record
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import undeclared_records
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import validate_client_token_prefix
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import validate_entries
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import write_token
@@ -508,8 +513,9 @@ class LoadBalancerListeners:
             if step["current"] is not None and step["action"] != "delete" and step["current"].get("listener_status") == STOPPED_STATUS:
                 self.module.warn("%s: listener %s is Stopped; this module does not start it (StartListener)."
                                  % (entry_name(step["entry"]), step["current"]["listener_id"]))
-        self.result["plan"] = [step["record"] for step in steps]
         self.result["undeclared"] = [] if purge else undeclared(before, steps, "listener_id")
+        self.result["plan"] = ([step["record"] for step in steps]
+                               + undeclared_records(self.result["undeclared"], self.load_balancer_id))
         writes = [step for batch in batches for step in batch]
         if writes and self.module.check_mode:
             self._preview(writes)

@@ -30,7 +30,7 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES = ("ga_accelerator_listeners", "ga_listener", "ga_listener_info", "nlb_listener_attribute", "nlb_listener_info",
            "nlb_load_balancer_listeners")
-ROLES = ("ga_listeners", "nlb_listener_attributes")
+ROLES = ("drift_gate", "ga_listeners", "nlb_listener_attributes")
 # The emulators' test credentials (tests/emulator/README.md)
 CLOUD_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIAEMULATOR00000000",
@@ -131,7 +131,9 @@ def test_tarball_holds_the_content_and_no_build_debris(installed):
     with tarfile.open(installed.tarball) as tar:
         names = set(tar.getnames())
     expected = ["MANIFEST.json", "FILES.json", "meta/runtime.yml", "meta/execution-environment.yml",
-                "requirements.txt", "bindep.txt", "tests/emulator/serve.py", "docs/reference/index.rst"]
+                "requirements.txt", "bindep.txt", "tests/emulator/serve.py", "docs/reference/index.rst",
+                "tools/drift_check.py", "plugins/filter/plan_drift.py", "plugins/filter/plan_drift.yml",
+                "plugins/module_utils/_plan.py", "docs/drift-checks.md"]
     expected += ["plugins/modules/%s.py" % name for name in MODULES]
     expected += ["roles/%s/%s" % (role, path) for role in ROLES
                  for path in ("meta/argument_specs.yml", "defaults/main.yml", "tasks/main.yml", "README.md")]
@@ -152,6 +154,13 @@ def test_ansible_finds_only_the_installed_copy(installed):
     assert sorted(files) == ["multicloud.listeners.%s" % name for name in MODULES]
     for name in MODULES:
         assert files["multicloud.listeners.%s" % name].strip() == os.path.join(installed.path, "plugins", "modules", name + ".py")
+
+
+def test_installed_drift_check_runs_from_the_collection(installed):
+    """docs/drift-checks.md runs tools/drift_check.py from the installed collection: it is there, and runs."""
+    script = os.path.join(installed.path, "tools", "drift_check.py")
+    text = installed.run(sys.executable, script, "--help")
+    assert "exit 0 when the listeners are in sync, 2 when they drifted" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("name", MODULES)

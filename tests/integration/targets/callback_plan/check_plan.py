@@ -129,8 +129,10 @@ def check_quiet(outdir):
         fail("a run without the collection's modules printed a plan:\n" + log)
     with open(os.path.join(outdir, "quiet.json"), encoding="utf-8") as handle:
         report = json.load(handle)
-    empty = {"create": 0, "update": 0, "delete": 0, "none": 0, "failed": 0}
-    if report != {"schema_version": 1, "collection": "multicloud.listeners", "mode": "apply", "totals": empty, "hosts": []}:
+    empty = {"create": 0, "update": 0, "delete": 0, "none": 0, "undeclared": 0, "failed": 0}
+    in_sync = {"status": "in_sync", "changes": 0, "undeclared": 0, "failed": 0}
+    if report != {"schema_version": 1, "collection": "multicloud.listeners", "mode": "apply", "totals": empty,
+                  "drift": in_sync, "hosts": []}:
         fail("quiet.json is not an empty plan: %s" % report)
     print("check_plan.py: quiet: nothing printed, an empty plan written")
 

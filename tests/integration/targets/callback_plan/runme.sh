@@ -5,7 +5,9 @@
 #                 an NLB change the service refuses in DryRun; printed plan, JSON and Markdown; no write reached the APIs
 #   3. apply      the same without the refused change                        -> what the preview announced, applied
 #   4. recheck    --check again, with show_unchanged                         -> every listener unchanged
-#   5. quiet      a playbook without the collection's modules                -> nothing printed, an empty JSON plan
+#   5. undeclared --check of the set modules declaring one listener of each   -> the others "? ... not declared, kept",
+#                 counted in the totals and the JSON (drift object: status drift)
+#   6. quiet      a playbook without the collection's modules                -> nothing printed, an empty JSON plan
 # check_plan.py compares each phase with expected/ (PLAN_EXPECTED_UPDATE=1 rewrites them).
 # Run by tests/integration/test_targets.py with INTEGRATION_VARS (credentials, endpoints) in the environment.
 set -euo pipefail
@@ -46,6 +48,9 @@ python check_plan.py apply "$out"
 MULTICLOUD_PLAN_JSON=$out/recheck.json MULTICLOUD_PLAN_MARKDOWN=$out/recheck.md MULTICLOUD_PLAN_SHOW_UNCHANGED=true \
   run recheck listeners.yml --check -e plan_include_rejected=false
 python check_plan.py recheck "$out"
+
+MULTICLOUD_PLAN_JSON=$out/undeclared.json MULTICLOUD_PLAN_MARKDOWN=$out/undeclared.md run undeclared undeclared.yml --check
+python check_plan.py undeclared "$out"
 
 MULTICLOUD_PLAN_JSON=$out/quiet.json run quiet no_listeners.yml
 python check_plan.py quiet "$out"

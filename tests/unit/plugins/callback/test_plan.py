@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.multicloud.listeners.plugins.callback import plan as cb
+from ansible_collections.multicloud.listeners.plugins.module_utils import _plan as pl
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import field_changes
 from ansible_collections.multicloud.listeners.plugins.module_utils._common import plan_record
 
@@ -70,7 +71,7 @@ def module_result(plan, failed=False, msg=None, **extra):
 
 
 def record(host, plan, module=GA, failed=False, check_mode=True, task="Listeners", msg=None):
-    return cb.make_record(host, task, module, module_result(plan, failed, msg), failed, check_mode)
+    return pl.make_record(host, task, module, module_result(plan, failed, msg), failed, check_mode)
 
 
 def sample_records(check_mode=True):
@@ -101,7 +102,7 @@ def test_record_keeps_only_the_plan_fields():
 def test_record_takes_the_accelerator_name_the_task_gave_and_no_other_argument():
     result = module_result(GA_UPDATE)
     result["invocation"]["module_args"]["accelerator_name"] = "web-accelerator"
-    got = cb.make_record("staging", "Listeners", GA, result, False, True)
+    got = pl.make_record("staging", "Listeners", GA, result, False, True)
     assert got["accelerator_name"] == "web-accelerator"
     assert SECRET not in json.dumps(got)
 
@@ -117,7 +118,7 @@ def test_record_takes_the_accelerator_name_the_task_gave_and_no_other_argument()
     {"invocation": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"},
 ])
 def test_accelerator_name_absent_or_unusable_is_none(result):
-    assert cb.accelerator_name(result) is None
+    assert pl.accelerator_name(result) is None
 
 
 def test_set_module_records_each_carry_the_accelerator_name():
@@ -145,7 +146,7 @@ def test_failed_with_a_plan_but_no_error_takes_the_message():
 def test_failure_without_a_plan_is_kept_with_its_message():
     result = {"failed": True, "msg": "cps must be an integer from 0 to 1000000, got -7.",
               "invocation": {"module_args": {"alicloud_secret_key": SECRET}}}
-    got = cb.make_record("prod", "Bad input", NLB, result, True, False)
+    got = pl.make_record("prod", "Bad input", NLB, result, True, False)
     assert got["action"] is None and got["resource"] is None and got["key"] is None
     assert got["error"]["message"] == "cps must be an integer from 0 to 1000000, got -7."
     assert SECRET not in json.dumps(got)
@@ -160,7 +161,7 @@ def test_failure_without_a_plan_is_kept_with_its_message():
     ("not a dict", False),
 ])
 def test_results_without_a_usable_plan_give_no_record(result, failed):
-    assert cb.make_record("h", "t", GA, result, failed, True) is None
+    assert pl.make_record("h", "t", GA, result, failed, True) is None
 
 
 def test_loop_results_give_one_record_per_item():
@@ -395,7 +396,7 @@ def test_stats_print_the_plan_with_colors_and_write_the_files(tmp_path):
     for index, item in enumerate(sample_records()):
         task = FakeTask(item["module"], name=item["task"], uuid="t%d" % index)
         failed = item["failed"]
-        plan = {key: item[key] for key in cb.PLAN_FIELDS}
+        plan = {key: item[key] for key in pl.PLAN_FIELDS}
         if item["error"]:
             plan["error"] = item["error"]
         result = NewResult(item["host"], task, module_result(plan, failed))
@@ -454,18 +455,19 @@ RECORD_KEYS = {"host", "task", "module", "check_mode", "failed", "action", "reso
 
 def test_report_schema_is_stable():
     report = cb.build_report(sample_records())
-    assert set(report) == {"schema_version", "collection", "mode", "totals", "hosts"}
+    assert set(report) == {"schema_version", "collection", "mode", "totals", "drift", "hosts"}
     assert report["schema_version"] == 1
     assert report["collection"] == "multicloud.listeners"
     assert report["mode"] == "check"
-    assert report["totals"] == {"create": 1, "update": 2, "delete": 1, "none": 2, "failed": 1}
+    assert report["totals"] == {"create": 1, "update": 2, "delete": 1, "none": 2, "undeclared": 0, "failed": 1}
+    assert report["drift"] == {"status": "failed", "changes": 4, "undeclared": 0, "failed": 1}
     assert [host["name"] for host in report["hosts"]] == ["prod", "staging"]
     for host in report["hosts"]:
         assert set(host) == {"name", "totals", "listeners"}
-        assert set(host["totals"]) == {"create", "update", "delete", "none", "failed"}
+        assert set(host["totals"]) == {"create", "update", "delete", "none", "undeclared", "failed"}
         for item in host["listeners"]:
             assert set(item) == RECORD_KEYS
-    assert report["hosts"][1]["totals"] == {"create": 1, "update": 2, "delete": 1, "none": 1, "failed": 0}
+    assert report["hosts"][1]["totals"] == {"create": 1, "update": 2, "delete": 1, "none": 1, "undeclared": 0, "failed": 0}
     assert [item["action"] for item in report["hosts"][1]["listeners"]] == ["update", "delete", "create", "update", "none"]
 
 
@@ -528,11 +530,11 @@ def test_describe_listener(plan, text):
 def test_describe_listener_names_the_accelerator_the_task_named(plan, text):
     result = module_result(plan)
     result["invocation"]["module_args"]["accelerator_name"] = "web\n  accelerator"  # on one line
-    assert cb.describe_listener(cb.make_record("h", "t", GA, result, False, True)) == text
+    assert cb.describe_listener(pl.make_record("h", "t", GA, result, False, True)) == text
 
 
 def test_describe_a_failure_without_a_plan():
-    got = cb.make_record("h", "Bad input", NLB, {"failed": True, "msg": "no"}, True, True)
+    got = pl.make_record("h", "Bad input", NLB, {"failed": True, "msg": "no"}, True, True)
     assert cb.describe_listener(got) == "multicloud.listeners.nlb_listener_attribute (task: Bad input)"
 
 
@@ -549,7 +551,7 @@ def test_describe_a_failure_without_a_plan():
      "alpn_policy: null -> HTTP2Preferred, certificate_ids: a -> b, proxy_protocol_v2_config.ppv2_vpc_id_enabled: false -> true"),
 ])
 def test_format_changes(plan, text):
-    assert cb.format_changes(record("h", plan)) == text
+    assert pl.format_changes(record("h", plan)) == text
 
 
 EXPECTED_TEXT = textwrap.dedent("""\
@@ -696,3 +698,96 @@ def test_ansible_resolves_the_options_from_ini_and_environment(tmp_path):
         "json_path": str(tmp_path / "from-ini.json"), "markdown_path": str(tmp_path / "from-env.md"),
         "show_unchanged": True, "display": False,
     }
+
+
+# --- undeclared listeners and the drift object ------------------------------------------------------
+
+GA_SET = "multicloud.listeners.ga_accelerator_listeners"
+NLB_SET = "multicloud.listeners.nlb_load_balancer_listeners"
+GA_UNDECLARED = plan_record("ga_listener", "undeclared", ACC + "/listener/0a0b9000", ga_key(ports=(9000,)))
+NLB_UNDECLARED = plan_record("nlb_listener", "undeclared", "lsn-stg00000000000001@8443",
+                             {"load_balancer_id": "nlb-stg00000000000001", "protocol": "TCP", "port": 8443})
+
+
+def set_of(*plans, **extra):
+    result = {"changed": False, "plan": list(plans), "invocation": {"module_args": {"secret_key": SECRET}}}
+    result.update(extra)
+    return result
+
+
+def undeclared_records():
+    return (cb.records_of("staging", "GA set", GA_SET, set_of(GA_UPDATE, GA_UNDECLARED), False, True)
+            + cb.records_of("staging", "NLB set", NLB_SET, set_of(NLB_NONE, NLB_UNDECLARED), False, True))
+
+
+def test_undeclared_records_are_their_own_kind():
+    records = undeclared_records()
+    assert [(item["action"], item["failed"]) for item in records] == [
+        ("update", False), ("undeclared", False), ("none", False), ("undeclared", False)]
+    report = cb.build_report(records)
+    assert report["totals"] == {"create": 0, "update": 1, "delete": 0, "none": 1, "undeclared": 2, "failed": 0}
+    assert report["drift"] == {"status": "drift", "changes": 1, "undeclared": 2, "failed": 0}
+
+
+def test_undeclared_lines_totals_and_host_summary():
+    text = cb.render_text(cb.build_report(undeclared_records()))
+    assert text.splitlines()[1:] == [
+        "staging (1 to change, 1 unchanged, 2 undeclared):",
+        "  ~ update    ga_listener TCP 80,443 on accelerator/acc-staging (listener/0a0b0080): client_affinity: NONE -> SOURCE_IP",
+        "  ?           ga_listener TCP 9000 on accelerator/acc-staging (listener/0a0b9000): not declared, kept",
+        "  ?           nlb_listener TCP:8443 on nlb-stg00000000000001 (lsn-stg00000000000001@8443): not declared, kept",
+        "Plan: 0 to add, 1 to change, 0 to destroy, 1 unchanged, 2 undeclared, 0 failed.",
+    ]
+    kinds = [kind for kind, dummy in cb.render_lines(cb.build_report(undeclared_records()))]
+    assert kinds.count("undeclared") == 2
+
+
+def test_undeclared_only_is_not_no_changes():
+    records = cb.records_of("prod", "GA set", GA_SET, set_of(GA_UNDECLARED), False, True)
+    lines = cb.render_text(cb.build_report(records)).splitlines()
+    assert lines[1] == "prod (1 undeclared):"
+    assert lines[-1] == "Plan: 0 to add, 0 to change, 0 to destroy, 0 unchanged, 1 undeclared, 0 failed."
+
+
+def test_undeclared_in_markdown():
+    markdown = cb.render_markdown(cb.build_report(undeclared_records()))
+    assert ("| undeclared | `nlb_listener TCP:8443 on nlb-stg00000000000001 (lsn-stg00000000000001@8443)` "
+            "| not declared, kept |") in markdown.splitlines()
+    assert "**Plan: 0 to add, 1 to change, 0 to destroy, 1 unchanged, 2 undeclared, 0 failed.**" in markdown
+    assert SECRET not in markdown
+
+
+def test_totals_line_without_undeclared_is_unchanged():
+    assert cb.totals_text({"create": 1, "update": 0, "delete": 0, "none": 2, "undeclared": 0, "failed": 0}, "check") == \
+        "Plan: 1 to add, 0 to change, 0 to destroy, 2 unchanged, 0 failed."
+
+
+def test_undeclared_kept_beside_a_refused_set_preview():
+    refused = dict(NLB_UPDATE, error={"code": "Mismatch.Protocol", "message": "no", "request_id": "R"})
+    records = cb.records_of("prod", "NLB set", NLB_SET, set_of(refused, NLB_UNDECLARED, failed=True), True, True)
+    assert [(item["action"], item["failed"]) for item in records] == [("update", True), ("undeclared", False)]
+    assert cb.build_report(records)["drift"] == {"status": "failed", "changes": 0, "undeclared": 1, "failed": 1}
+
+
+class FakeStats:
+    def __init__(self, failures=None, dark=None, hosts=("staging", "prod")):
+        self.processed = dict((name, 1) for name in hosts)
+        self.failures = failures or {}
+        self.dark = dark or {}
+
+
+@pytest.mark.parametrize("stats, status", [
+    (FakeStats(), "drift"),
+    (FakeStats(failures={"prod": 1}), "failed"),
+    (FakeStats(dark={"prod": 1}), "failed"),
+    (None, "drift"),
+])
+def test_json_drift_object_counts_failed_hosts(tmp_path, stats, status):
+    path = tmp_path / "plan.json"
+    plugin = callback(json_path=str(path))
+    plugin.v2_runner_on_ok(NewResult("staging", FakeTask(GA_SET), set_of(GA_UPDATE, GA_UNDECLARED)))
+    plugin.v2_playbook_on_stats(stats)
+    report = json.loads(path.read_text())
+    assert report["drift"] == {"status": status, "changes": 1, "undeclared": 1, "failed": 0}
+    assert report["totals"]["undeclared"] == 1
+    assert [item["action"] for item in report["hosts"][0]["listeners"]] == ["update", "undeclared"]

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.multicloud.listeners.plugins.module_utils import _ga_set as gs
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import order_writes
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ListenerMatchError
 from ansible_collections.multicloud.listeners.plugins.module_utils._ga_state import ranges_overlap
@@ -226,3 +228,29 @@ def test_any_accepted_plan_applies_safely_and_converges(scenario):
     for item in entries:
         there = [x for x in after if x["protocol"] == item["protocol"] and x["port_ranges"] == item["port_ranges"]]
         assert len(there) == (1 if item["state"] == "present" else 0)
+
+
+# --- undeclared listeners in the plan ---------------------------------------------------------
+
+
+def test_undeclared_listeners_get_a_plan_record_each_and_no_write():
+    current = [listener("a", "TCP", rng(80)), listener("d", "TCP", rng(9000)), listener("u", "UDP", rng(53))]
+    steps, writes, dummy_after = plan(current, entry("TCP", 80, client_affinity="SOURCE_IP"))
+    kept = undeclared(current, steps, "listener_arn")
+    records = gs.undeclared_records(kept)
+    assert records == [
+        {"resource": "ga_listener", "action": "undeclared", "id": ACC + "/listener/d",
+         "key": {"accelerator_arn": ACC, "protocol": "TCP", "port_ranges": [rng(9000)]}, "changes": {}},
+        {"resource": "ga_listener", "action": "undeclared", "id": ACC + "/listener/u",
+         "key": {"accelerator_arn": ACC, "protocol": "UDP", "port_ranges": [rng(53)]}, "changes": {}},
+    ]
+    assert actions(writes) == ["update"]
+    # an undeclared record never counts as a write, wherever it ends up
+    assert order_writes(steps + [dict(record, entry=None, current=None) for record in records]) == writes
+
+
+def test_no_undeclared_record_when_every_listener_is_declared_or_purged():
+    current = [listener("a", "TCP", rng(80)), listener("d", "TCP", rng(9000))]
+    steps, dummy, dummy_after = plan(current, entry("TCP", 80), purge=True)
+    assert actions(steps) == ["none", "delete"]
+    assert gs.undeclared_records(undeclared(current, steps, "listener_arn")) == []

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.multicloud.listeners.plugins.module_utils import _nlb_set as ns
+from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import undeclared
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import normalize_listener
 
 LB = "nlb-test"
@@ -341,3 +342,16 @@ def test_applying_the_batches_in_order_never_makes_two_listeners_conflict(scenar
     final = set(ns.natural_key(item) for item in after)
     for item in normalized:
         assert (ns.natural_key(item) in final) is (item["state"] == "present")
+
+
+def test_undeclared_listeners_get_a_plan_record_each():
+    current = [listener("TCP", 80), listener("UDP", 53, status="Stopped"), listener("TCP", 0, 100, 200)]
+    steps, batches, dummy_after = plan(current, entry("TCP", 80, cps=10))
+    records = ns.undeclared_records(undeclared(current, steps, "listener_id"), LB)
+    assert records == [
+        {"resource": "nlb_listener", "action": "undeclared", "id": "lsn-udp@53", "listener_status": "Stopped",
+         "key": {"load_balancer_id": LB, "protocol": "UDP", "port": 53}, "changes": {}},
+        {"resource": "nlb_listener", "action": "undeclared", "id": "lsn-tcp@100-200",
+         "key": {"load_balancer_id": LB, "protocol": "TCP", "port": 0, "start_port": 100, "end_port": 200}, "changes": {}},
+    ]
+    assert [step["action"] for batch in batches for step in batch] == ["update"]

@@ -238,6 +238,10 @@ def test_kept_listeners_are_returned_as_undeclared(stub, capsys):
     result = run(capsys, listeners=[tcp(80)])
     assert result["changed"] is False
     assert [item["listener_arn"] for item in result["undeclared"]] == [LB, LC]
+    # one plan record each, after the entry's, with no changes: reported, never written
+    assert [(record["action"], record["id"], record["changes"]) for record in result["plan"]] == [
+        ("none", LA, {}), ("undeclared", LB, {}), ("undeclared", LC, {})]
+    assert result["plan"][1]["key"] == dict((name, result["undeclared"][0][name]) for name in ("accelerator_arn", "protocol", "port_ranges"))
 
 
 def test_an_empty_declaration_warns(stub, capsys):

@@ -123,7 +123,7 @@ def test_create_update_delete_sent_together_then_jobs_then_one_read(nlb, capsys)
     assert create == {"LoadBalancerId": LB, "ListenerProtocol": "TCP", "ListenerPort": 8080, "RegionId": "cn-hangzhou",
                       "ServerGroupId": "sgp-tcp", "ListenerDescription": "new_8080", "ClientToken": create["ClientToken"]}
     assert len(set(request["ClientToken"] for request in (delete, update, create))) == 3
-    assert [record["action"] for record in result["plan"]] == ["update", "create", "delete"]
+    assert [record["action"] for record in result["plan"]] == ["update", "create", "delete", "undeclared"]
     assert result["plan"][1]["id"] == "lsn-new@8080"
     assert result["plan"][1]["changes"] == {"listener_description": {"before": None, "after": "new_8080"},
                                             "server_group_id": {"before": None, "after": "sgp-tcp"}}
@@ -172,7 +172,8 @@ def test_a_refused_preview_names_every_refused_entry(nlb, capsys):
         "The server group sgp-x is not found. (RequestId: REQ-ERR)")
     assert [operation for operation, dummy in writes(nlb)] == ["update_listener_attribute", "create_listener", "create_listener"]
     assert [(record["action"], (record.get("error") or {}).get("code")) for record in result["plan"]] == [
-        ("update", "Mismatch.VpcId"), ("create", "ResourceNotFound.serverGroup"), ("create", None)]
+        ("update", "Mismatch.VpcId"), ("create", "ResourceNotFound.serverGroup"), ("create", None),
+        ("undeclared", None), ("undeclared", None)]
 
 
 def test_purge_deletes_the_undeclared(nlb, capsys):
@@ -229,7 +230,8 @@ def test_a_create_on_a_deleted_listener_port_waits_for_the_delete_job(nlb, capsy
     result = run(capsys, listeners=[tcp(80, state="absent"), tls])
     assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener", "get_job_status", "create_listener", "get_job_status"] \
         + ["list_listeners"] * 2
-    assert [record["action"] for record in result["plan"]] == ["delete", "create"]
+    assert [record["action"] for record in result["plan"]] == ["delete", "create", "undeclared", "undeclared"]
+    assert [record["id"] for record in result["plan"][2:]] == [item["listener_id"] for item in result["undeclared"]]
 
 
 def test_the_dependent_create_is_not_prechecked(nlb, capsys):
