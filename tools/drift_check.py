@@ -91,13 +91,18 @@ def configured_callbacks(env, ansible_playbook):
     return ""
 
 
+# This tool judges the drift itself; a drift_gate play in the same playbook (the AWX layout) only reports, so that
+# its failure on drift does not turn a drift (2) into a failed preview (1). Extra variables given last win.
+GATE_REPORT_ONLY = ["-e", "drift_gate_fail_on_drift=false"]
+
+
 def command(options):
-    """``ansible-playbook ARGUMENTS --check --diff`` (each flag once)."""
+    """``ansible-playbook ARGUMENTS --check --diff -e drift_gate_fail_on_drift=false`` (each flag once)."""
     args = list(options.playbook_args)
     for flag, short in (("--check", "-C"), ("--diff", "-D")):
         if flag not in args and short not in args:
             args.append(flag)
-    return [options.ansible_playbook] + args
+    return [options.ansible_playbook] + args + GATE_REPORT_ONLY
 
 
 def environment(options, base):

@@ -72,9 +72,12 @@ def test_callbacks_enabled_keeps_the_users(current, expected):
     (["--", "site.yml", "-C"], ["ansible-playbook", "site.yml", "-C", "--diff"]),
     (["--json", "out/p.json", "site.yml", "--diff", "--check", "-e", "x=1"],
      ["ansible-playbook", "site.yml", "--diff", "--check", "-e", "x=1"]),
+    # the user's own setting of the gate is overridden: the tool judges the drift
+    (["site.yml", "-e", "drift_gate_fail_on_drift=true"],
+     ["ansible-playbook", "site.yml", "-e", "drift_gate_fail_on_drift=true", "--check", "--diff"]),
 ])
 def test_command(argv, command):
-    assert dc.command(dc.parse_args(argv)) == command
+    assert dc.command(dc.parse_args(argv)) == command + ["-e", "drift_gate_fail_on_drift=false"]
 
 
 def test_environment_sets_the_callback_and_paths(tmp_path):
@@ -110,7 +113,7 @@ def test_the_script_streams_then_exits_like_detailed_exitcode(tmp_path, rc, plan
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     lines = completed.stdout.splitlines()
     assert completed.returncode == code, completed.stdout
-    assert lines[0] == "PLAY RECAP ['site.yml', '--check', '--diff'] ansible.posix.timer,multicloud.listeners.plan"
+    assert lines[0] == "PLAY RECAP ['site.yml', '--check', '--diff', '-e', 'drift_gate_fail_on_drift=false'] ansible.posix.timer,multicloud.listeners.plan"
     assert lines[-1].startswith(verdict)
 
 

@@ -57,6 +57,13 @@ playbook behind_the_back.yml -e drift_change=add
 check undeclared
 gate undeclared
 gate undeclared_report -e drift_gate_fail_on_drift=false
+# The AWX playbook (previews, then the gate) under drift_check.py: the gate only reports, the tool exits 2 for drift
+rc=0
+python "$tool" --json "$out/undeclared_awx.json" --markdown "$out/undeclared_awx.md" -- \
+  -i inventory.yml -e @"$INTEGRATION_VARS" gate.yml > "$out/undeclared_awx.log" 2>&1 || rc=$?
+cat "$out/undeclared_awx.log"
+[ "$rc" = 2 ] || { echo "runme.sh: drift_check.py on gate.yml exited $rc; wanted 2 (drift)" >&2; exit 1; }
+grep -q '"status": "drift"' "$out/undeclared_awx.json" || { echo "runme.sh: no drift status in the plan JSON" >&2; exit 1; }
 
 check refused -e drift_tcpssl_server_group=sgp-tcpudp00000000001
 gate refused -e drift_tcpssl_server_group=sgp-tcpudp00000000001
