@@ -35,8 +35,10 @@ demo: $(DEMO_STAMP)
 
 # Every suite is a pytest test (units, one per integration target, sanity, lint, doc lint), run on
 # 3 workers: most of an integration target's time is spent waiting on processes, not on the CPU.
+# The longest suites are collected first (checks, then the targets, slowest first) so that none of them starts
+# last and runs alone; --dist loadgroup keeps a file's tests that share one expensive fixture on one worker.
 test: $(STAMP)
-	@$(RUN) python -m pytest -n 3 -p no:cacheprovider tests/unit tests/integration tests/checks
+	@$(RUN) python -m pytest -n 3 --dist loadgroup -p no:cacheprovider tests/checks tests/integration tests/unit
 
 units: $(STAMP)
 	@$(RUN) python -m pytest -n 2 tests/unit

@@ -19,6 +19,9 @@ import subprocess
 
 import pytest
 
+# One worker runs this file's tests: they share a module-scoped fixture that is expensive to build.
+pytestmark = pytest.mark.xdist_group("action_groups")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENDPOINT = "http://127.0.0.1:9"  # nothing listens there: every call is refused at once
 PLAYBOOK = """

@@ -27,6 +27,9 @@ import urllib.request
 import pytest
 import yaml
 
+# One worker runs this file's tests: they share a module-scoped fixture that is expensive to build.
+pytestmark = pytest.mark.xdist_group("packaging")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES = ("ga_accelerator_listeners", "ga_listener", "ga_listener_info", "nlb_listener_attribute", "nlb_listener_info",
            "nlb_load_balancer_listeners")
