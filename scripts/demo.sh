@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: start the emulators, apply the example playbook, apply it again (changed=0), preview an edit with
-# --check --diff, then the environments example: preview dev and prod, preview staging (a new NLB listener, its
-# create validated by the service's DryRun), apply staging (the listener is created), and a purge preview.
+# --check --diff, then the environments example: preview prod, preview staging (a new NLB listener, its create
+# validated by the service's DryRun), apply staging (the listener is created).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -83,11 +83,5 @@ step "6. Apply staging: GA creates TCP 80,443 and UDP 443 on env-staging; NLB cr
 ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
   ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml"
 
-step "7. A listener added by hand is purged where the inventory says so (staging: ga_listeners_purge: true): preview" \
-  "ansible-playbook -i $envs/inventories/staging $envs/listeners.yml --check --diff"
-ansible localhost -m multicloud.listeners.ga_listener \
-  -a '{"accelerator_name": "env-staging", "protocol": "TCP", "port_ranges": [{"from_port": 8081}]}' >/dev/null
-ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan \
-  ansible-playbook -i "$envs/inventories/staging" "$envs/listeners.yml" --check --diff
-
 printf '\nDemo done. The emulators stop now; `make emulators` keeps them running on ports 4601/4602.\n'
+printf 'Next: drift checks in CI (docs/drift-checks.md), adopting existing listeners (docs/adopting-listeners.md).\n'
