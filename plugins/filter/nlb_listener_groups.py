@@ -7,8 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
+from ansible_collections.multicloud.listeners.plugins.plugin_utils._filters import refusals_as_filter_errors
 
 KEY_OPTIONS = ("listener_protocol", "listener_port", "start_port", "end_port", "state")
 VARIABLE = "nlb_listener_attributes_listeners"
@@ -70,14 +70,6 @@ def missing_entries(entries, listeners):
     return missing
 
 
-def _wrap(function):
-    def wrapped(*args):
-        try:
-            return function(*args)
-        except ValueError as error:
-            raise AnsibleFilterError(str(error))
-    return wrapped
-
 
 def groups_filter(entries, display=None):
     """The ``nlb_listener_groups`` filter: ``group_entries``, and a warning when nothing is declared.
@@ -93,4 +85,5 @@ def groups_filter(entries, display=None):
 
 class FilterModule(object):
     def filters(self):
-        return {"nlb_listener_groups": _wrap(groups_filter), "nlb_listener_missing": _wrap(missing_entries)}
+        return {"nlb_listener_groups": refusals_as_filter_errors(groups_filter),
+                "nlb_listener_missing": refusals_as_filter_errors(missing_entries)}

@@ -7,12 +7,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.multicloud.listeners.plugins.module_utils._plan import drift_lines
 from ansible_collections.multicloud.listeners.plugins.module_utils._plan import drift_summary
 from ansible_collections.multicloud.listeners.plugins.module_utils._plan import drift_verdict
 from ansible_collections.multicloud.listeners.plugins.module_utils._plan import records_of
+from ansible_collections.multicloud.listeners.plugins.plugin_utils._filters import refusals_as_filter_errors
 
 
 def _pairs(results):
@@ -56,15 +55,7 @@ def plan_drift(results):
     return summary
 
 
-def _wrap(function):
-    def wrapped(*args):
-        try:
-            return function(*args)
-        except ValueError as error:
-            raise AnsibleFilterError(str(error))
-    return wrapped
-
 
 class FilterModule(object):
     def filters(self):
-        return {"plan_drift": _wrap(plan_drift)}
+        return {"plan_drift": refusals_as_filter_errors(plan_drift)}
