@@ -70,7 +70,6 @@ def missing_entries(entries, listeners):
     return missing
 
 
-
 def groups_filter(entries, display=None):
     """The ``nlb_listener_groups`` filter: ``group_entries``, and a warning when nothing is declared.
 

@@ -55,7 +55,6 @@ def plan_drift(results):
     return summary
 
 
-
 class FilterModule(object):
     def filters(self):
         return {"plan_drift": refusals_as_filter_errors(plan_drift)}
