@@ -48,6 +48,16 @@ playbook listeners.yml
 check in_sync
 gate in_sync
 
+# A gate aimed at nothing (a misspelt result variable) fails; it does not pass as "in sync"
+echo "== misspelt: the drift_gate role with a result variable nobody registered"
+rc=0
+ansible-playbook -i inventory.yml -e @"$INTEGRATION_VARS" gate.yml --check \
+  -e '{"drift_gate_result_variables": ["ga_listener_result"]}' > "$out/misspelt.log" 2>&1 || rc=$?
+cat "$out/misspelt.log"
+[ "$rc" != 0 ] || { echo "runme.sh: the gate passed although it read no result" >&2; exit 1; }
+grep -q 'The drift gate found no registered result: drift_gate_result_variables \["ga_listener_result"\]' "$out/misspelt.log" \
+  || { echo "runme.sh: the gate did not name the variable it could not find" >&2; exit 1; }
+
 playbook behind_the_back.yml -e drift_change=edit
 check drifted
 gate drifted
