@@ -84,6 +84,15 @@ for mode in non_default all; do
       cat "$work/refused-$mode.log"; echo "runme.sh: the refusal does not say why" >&2; exit 1; }
     python adopt_check.py calls - -
     cmp "$generated" "$work/adopted-$mode.yml"
+    # a blank accelerator name (a variable that rendered to nothing) is refused, not skipped, before any API call
+    if ansible-playbook -i "$inventory" "$root/docs/examples/adopt/adopt.yml" -e adopt_overwrite=true \
+        -e '{"adopt_ga_accelerator_name": " "}' > "$work/blank-$mode.log" 2>&1; then
+      cat "$work/blank-$mode.log"; echo "runme.sh: adopt.yml accepted a blank accelerator name" >&2; exit 1
+    fi
+    grep -q "neither blank" "$work/blank-$mode.log" || {
+      cat "$work/blank-$mode.log"; echo "runme.sh: the blank name was not refused by the check" >&2; exit 1; }
+    python adopt_check.py calls - -
+    cmp "$generated" "$work/adopted-$mode.yml"
   fi
 
   # apply the roles with the adopted variables: nothing changes, only reads
