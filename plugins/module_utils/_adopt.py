@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import CREATE_DEFAULTS
+from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import CREATE_DEFAULTS_BY_PROTOCOL
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import ListenerSetInputError
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_set import validate_entries as validate_nlb_entries
 from ansible_collections.multicloud.listeners.plugins.module_utils._nlb_state import ATTRIBUTES as NLB_ATTRIBUTES
@@ -55,11 +56,9 @@ SERVICE_DEFAULTS = {
     "ga": {
         "client_affinity": "NONE",
     },
-    # The set module's create prediction (_nlb_set.CREATE_DEFAULTS), plus what it leaves to other code: the server
-    # group (always given), the idle timeout per protocol, and the TCPSSL security policy the service applies. The
-    # prediction leaves security_policy_id unset; the two disagree there, and only here is it the service's value.
-    "nlb": dict(CREATE_DEFAULTS, server_group_id=None, security_policy_id={"TCPSSL": "tls_cipher_policy_1_0"},
-                idle_timeout={"TCP": 900, "TCPSSL": 900, "UDP": 20}),
+    # The set module's create prediction (_nlb_set.CREATE_DEFAULTS and, per protocol, CREATE_DEFAULTS_BY_PROTOCOL),
+    # plus the server group, which a create always gives.
+    "nlb": dict(CREATE_DEFAULTS, server_group_id=None, **CREATE_DEFAULTS_BY_PROTOCOL),
 }
 # What the set modules need to create the listener (nlb_load_balancer_listeners refuses a create without
 # server_group_id, and a TCPSSL create without its certificate: _nlb_set._create_errors); kept in non_default.

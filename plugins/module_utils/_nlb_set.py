@@ -65,6 +65,13 @@ CREATE_DEFAULTS = {
     "cps": 0,
     "mss": 0,
 }
+# The create defaults that depend on the protocol (CreateListener request documentation): IdleTimeout "Default value:
+# 900" for TCP and TCPSSL, "20" for UDP; SecurityPolicyId "tls_cipher_policy_1_0 (default)", TCPSSL only. A protocol
+# missing from an attribute's table has no value for it (None).
+CREATE_DEFAULTS_BY_PROTOCOL = {
+    "idle_timeout": {"TCP": 900, "TCPSSL": 900, "UDP": 20},
+    "security_policy_id": {"TCPSSL": "tls_cipher_policy_1_0"},
+}
 # Not the service's codes (those come with a refused DryRun or write): the reason a set is refused before any write.
 CONFLICT_CODE = "Conflict.Port"
 QUOTA_CODE = "QuotaExceeded.QuotaInsufficient"
@@ -257,12 +264,10 @@ def _predicted_create(entry, load_balancer_id, region_id=None):
         "end_port": entry["end_port"] if entry["listener_port"] == 0 else 0,
         "region_id": region_id,
         "server_group_id": None,
-        "idle_timeout": 20 if entry["listener_protocol"] == "UDP" else 900,
         "tags": {},
     }
     listener.update((name, value) for name, value in CREATE_DEFAULTS.items())
-    if entry["listener_protocol"] == "TCPSSL":
-        listener["security_policy_id"] = "tls_cipher_policy_1_0"
+    listener.update((name, values.get(entry["listener_protocol"])) for name, values in CREATE_DEFAULTS_BY_PROTOCOL.items())
     if entry["listener_protocol"] == "UDP":
         listener["mss"] = None
     for name, value in entry["desired"].items():
