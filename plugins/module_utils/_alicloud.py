@@ -364,14 +364,16 @@ class RetryPolicy:
                 (self.sleep or time.sleep)(pause)
 
 
-def poll(fetch, is_done, deadline, first_delay=0.5, max_delay=5.0, immediately=False, sleep=None, clock=None):
+def poll(fetch, is_done, deadline, first_delay=0.5, max_delay=5.0, immediately=False, steady_seconds=0.0, sleep=None,
+         clock=None):
     """Call ``fetch()`` until ``is_done(value)`` or the deadline; return ``(done, last value)``.
 
-    Delays double from ``first_delay`` up to ``max_delay`` and never overshoot the deadline;
-    ``immediately`` makes the first call without a delay.
+    Delays stay at ``first_delay`` for the first ``steady_seconds`` of the wait, then double up to ``max_delay``;
+    they never overshoot the deadline. ``immediately`` makes the first call without a delay.
     """
     sleep = sleep or time.sleep
     clock = clock or time.monotonic
+    steady_until = clock() + steady_seconds
     delay = first_delay
     value = None
     if not immediately:
@@ -385,9 +387,33 @@ def poll(fetch, is_done, deadline, first_delay=0.5, max_delay=5.0, immediately=F
             return False, value
         if immediately:
             immediately = False
-        else:
+        elif clock() >= steady_until:
             delay = min(max_delay, delay * 2)
         sleep(min(delay, remaining))
+
+
+# How a job is awaited (GetJobStatus): at once, then every 0.25 s for the first 2 s (an update job of a listener
+# often ends within that, and each round asks for one job: see poll_jobs), then less and less often, up to every 5 s.
+JOB_POLL = {"immediately": True, "first_delay": 0.25, "steady_seconds": 2.0, "max_delay": 5.0}
+
+
+def poll_jobs_round(pending, get_job_status):
+    """One polling round over ``pending``, a list of ``(key, job_id)`` in the order the writes were sent.
+
+    The oldest job's status is read first; a job that ended (``Succeeded`` or ``Failed``) is removed and the next one
+    read, and the round stops at the first job still running: the jobs sent after it started later, so they are
+    asked for in a later round. A round makes one ``GetJobStatus`` call plus one per job that ended, instead of one
+    per pending job. Returns the ``(key, job_id, status)`` of the jobs that ended, statuses in lower case.
+    """
+    ended = []
+    while pending:
+        key, job_id = pending[0]
+        status = (get_job_status(job_id) or "").lower()
+        if status not in (JOB_SUCCEEDED, JOB_FAILED):
+            break
+        pending.pop(0)
+        ended.append((key, job_id, status))
+    return ended
 
 
 # --- the module base ------------------------------------------------------------------------
@@ -546,7 +572,7 @@ class AlicloudModule(AnsibleModule):
 
         try:
             # the first poll is immediate: a quick job is seen done without a pause, a slow one costs one extra read
-            done, status = poll(fetch, lambda status: (status or "").lower() == JOB_SUCCEEDED, deadline, immediately=True)
+            done, status = poll(fetch, lambda status: (status or "").lower() == JOB_SUCCEEDED, deadline, **JOB_POLL)
         except AlicloudApiError as error:
             self.fail_api_error(error, "The service accepted %s (job %s), but reading the job status failed" % (what, job_id), job_id=job_id, **result)
         if not done:

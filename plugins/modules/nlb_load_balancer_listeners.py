@@ -400,8 +400,9 @@ import time
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudApiError
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import AlicloudModule
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import JOB_FAILED
-from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import JOB_SUCCEEDED
+from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import JOB_POLL
 from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import poll
+from ansible_collections.multicloud.listeners.plugins.module_utils._alicloud import poll_jobs_round
 from ansible_collections.multicloud.listeners.plugins.module_utils._identity import check_module_identity
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import SetProgress
 from ansible_collections.multicloud.listeners.plugins.module_utils._listener_set import purge_problem
@@ -609,20 +610,15 @@ class LoadBalancerListeners:
         failures = []
 
         def fetch():
-            for item in list(pending):
-                status = (self.api.get_job_status(item[1]) or "").lower()
-                if status == JOB_SUCCEEDED:
-                    pending.remove(item)
-                elif status == JOB_FAILED:
-                    pending.remove(item)
-                    step, job_id = item
+            for step, job_id, status in poll_jobs_round(pending, self.api.get_job_status):
+                if status == JOB_FAILED:
                     progress.applied.remove(step["record"])
                     failures.append((step, {"code": None, "message": "job %s failed" % job_id, "request_id": None},
                                      "Job %s (%s) failed" % (job_id, describe_step(step)), None))
             return len(pending)
 
         try:
-            done, dummy = poll(fetch, lambda left: left == 0, deadline, immediately=True)
+            done, dummy = poll(fetch, lambda left: left == 0, deadline, **JOB_POLL)
         except AlicloudApiError as error:
             step, job_id = pending[0]
             return failures + [(None, error.to_dict(), "reading the status of job %s (%s) failed" % (job_id, describe_step(step)),

@@ -294,6 +294,35 @@ def test_poll_waits_first_unless_immediately():
     assert time_.sleeps == []
 
 
+def test_poll_keeps_the_first_delay_for_the_steady_seconds_then_doubles():
+    time_ = FakeTime()
+    done, last = _alicloud.poll(lambda: "Processing", lambda status: False, time_.now + 8, sleep=time_.sleep,
+                                clock=time_.monotonic, **_alicloud.JOB_POLL)
+    assert (done, last) == (False, "Processing")
+    # at once, then every 0.25 s until 2 s have passed, then 0.5, 1, 2 ... up to the deadline
+    assert time_.sleeps == [0.25] * 8 + [0.5, 1.0, 2.0, 2.5]
+
+
+def test_poll_jobs_round_asks_for_the_oldest_job_first_and_stops_at_one_still_running():
+    answers = {"job-1": "Succeeded", "job-2": "failed", "job-3": "Processing", "job-4": "Succeeded"}
+    asked = []
+
+    def get_job_status(job_id):
+        asked.append(job_id)
+        return answers[job_id]
+
+    pending = [("a", "job-1"), ("b", "job-2"), ("c", "job-3"), ("d", "job-4")]
+    assert _alicloud.poll_jobs_round(pending, get_job_status) == [("a", "job-1", "succeeded"), ("b", "job-2", "failed")]
+    # job-4 ended too, but it is asked for only once job-3, sent before it, has ended
+    assert asked == ["job-1", "job-2", "job-3"]
+    assert pending == [("c", "job-3"), ("d", "job-4")]
+    answers["job-3"] = "Succeeded"
+    assert _alicloud.poll_jobs_round(pending, get_job_status) == [("c", "job-3", "succeeded"), ("d", "job-4", "succeeded")]
+    assert pending == []
+    assert _alicloud.poll_jobs_round(pending, get_job_status) == []
+    assert asked == ["job-1", "job-2", "job-3", "job-3", "job-4"]
+
+
 def test_poll_stops_at_the_deadline():
     time_ = FakeTime()
     done, last = _alicloud.poll(lambda: "Processing", lambda status: False, time_.now + 4,

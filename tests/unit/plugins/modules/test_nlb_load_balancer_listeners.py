@@ -114,9 +114,10 @@ def test_create_update_delete_sent_together_then_jobs_then_one_read(nlb, capsys)
     ])
     assert result["changed"] is True
     assert nlb.operations() == ["list_listeners"] * 2 + ["delete_listener", "update_listener_attribute", "create_listener"] \
-        + ["get_job_status"] * 3 + ["get_job_status"] + ["list_listeners"] * 2
-    # the first round polls the three jobs (job-1 still Processing), the second only job-1
-    assert [request["JobId"] for operation, request in nlb.calls if operation == "get_job_status"] == ["job-1", "job-2", "job-3", "job-1"]
+        + ["get_job_status"] * 4 + ["list_listeners"] * 2
+    # the jobs are asked for oldest first: the first round stops at job-1 (still Processing), the second finds it
+    # done and goes on to the two later jobs
+    assert [request["JobId"] for operation, request in nlb.calls if operation == "get_job_status"] == ["job-1", "job-1", "job-2", "job-3"]
     delete, update, create = [request for dummy, request in writes(nlb)]
     assert delete == {"ListenerId": "lsn-demo@53", "RegionId": "cn-hangzhou", "ClientToken": delete["ClientToken"]}
     assert update == {"ListenerId": "lsn-demo@80", "RegionId": "cn-hangzhou", "IdleTimeout": 600, "ClientToken": update["ClientToken"]}
