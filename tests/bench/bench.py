@@ -17,6 +17,7 @@ import argparse
 import datetime
 import glob
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
@@ -126,6 +127,9 @@ def parse_args(argv):
     parser.add_argument("--workdir", default=os.path.join(ROOT, ".cache", "bench"))
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "benchmark.md"),
                         help="the Markdown file whose generated section is rewritten ('' to skip)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write the report, the Markdown and the plot again from the last run's "
+                             "results (WORKDIR/results.json)")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     args.modes = [mode for mode in args.modes.split(",") if mode]
@@ -420,6 +424,13 @@ def main(argv=None):
     if not args.sizes or args.sizes[0] < 1 or args.sizes[-1] > seeds.GROUPS * seeds.PER_GROUP:
         raise SystemExit("--sizes: 1 to %d listeners" % (seeds.GROUPS * seeds.PER_GROUP))
     os.makedirs(args.workdir, exist_ok=True)
+    if args.report_only:
+        results_path = os.path.join(args.workdir, "results.json")
+        if not os.path.exists(results_path):
+            raise SystemExit("--report-only: no results in %s; run the benchmark first" % results_path)
+        with open(results_path, encoding="utf-8") as handle:
+            write_outputs(args, json.load(handle))
+        return 0
     ga_seed = seeds.write_json(os.path.join(args.workdir, "ga-seed.json"), seeds.ga_seed())
     nlb_seed = seeds.write_json(os.path.join(args.workdir, "nlb-seed.json"), seeds.nlb_seed())
     started = time.perf_counter()

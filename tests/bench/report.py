@@ -245,6 +245,12 @@ def set_ratio_lines(summary):
                          "without it, %.2f x" % (waited, load_balancers(size), job,
                                                  (summary.per_listener(nlb, mode, size) - waited)
                                                  / summary.per_listener(ga, mode, size)))
+                if summary.has(nlb, "noop", size):
+                    # A change cannot cost less than the same tasks' no-op plus each task's wait for its jobs: the
+                    # tasks of a loop run one after the other, so the waits add up.
+                    floor = summary.per_listener(nlb, "noop", size) + waited
+                    line += ("; its floor, this run's no-op of the same size plus those waits, is %.3f s per listener, "
+                             "already %.2f x" % (floor, floor / summary.per_listener(ga, mode, size)))
             lines.append(line)
     return lines
 
