@@ -21,10 +21,10 @@ description:
     differing fields, and C(DeleteListener). A task with nothing to change makes only those reads.
   - Every write of a batch is sent before any job is awaited, then the jobs are awaited together until all succeed,
     then one final C(ListListeners) returns the listeners as the service holds them. The jobs are polled
-    (C(GetJobStatus)) oldest first: a round asks for the oldest pending job, and for the next only once that one has
-    ended, at once, then every 0.25 seconds for 2 seconds, then less often up to every 5 seconds. A batch holds
-    at most 10 writes. A create that needs the port or the quota place of a listener the same task deletes goes in a
-    later batch, once that delete's job has ended.
+    (C(GetJobStatus)) oldest first; a round asks for the oldest pending job, and for the next only once that one has
+    ended. The rounds come at once, then every 0.25 seconds for 2 seconds, then less often, up to every 5 seconds.
+    A batch holds at most 10 writes. A create that needs the port or the quota place of a listener the same task
+    deletes goes in a later batch, once that delete's job has ended.
   - Each entry of O(listeners) names its listener by O(listeners[].listener_protocol) and O(listeners[].listener_port)
     (or the port range O(listeners[].start_port)-O(listeners[].end_port) with O(listeners[].listener_port=0)). Its
     attribute options have the names and rules of M(multicloud.listeners.nlb_listener_attribute); only the options
