@@ -392,26 +392,31 @@ def poll(fetch, is_done, deadline, first_delay=0.5, max_delay=5.0, immediately=F
         sleep(min(delay, remaining))
 
 
-# How a job is awaited (GetJobStatus): at once, then every 0.25 s for the first 2 s (an update job of a listener
-# often ends within that, and each round asks for one job: see poll_jobs), then less and less often, up to every 5 s.
+# How a job is awaited (GetJobStatus): at once, then every 0.25 s for the first 2 s, so that a job that ends within
+# them is seen within 0.25 s of its end, then less and less often, up to every 5 s. A round asks for one running job
+# (poll_jobs_round), so the quick rounds cost one call each, however many jobs a task awaits.
 JOB_POLL = {"immediately": True, "first_delay": 0.25, "steady_seconds": 2.0, "max_delay": 5.0}
 
 
-def poll_jobs_round(pending, get_job_status):
+def poll_jobs_round(pending, get_job_status, every=False):
     """One polling round over ``pending``, a list of ``(key, job_id)`` in the order the writes were sent.
 
     The oldest job's status is read first; a job that ended (``Succeeded`` or ``Failed``) is removed and the next one
     read, and the round stops at the first job still running: the jobs sent after it started later, so they are
     asked for in a later round. A round makes one ``GetJobStatus`` call plus one per job that ended, instead of one
-    per pending job. Returns the ``(key, job_id, status)`` of the jobs that ended, statuses in lower case.
+    per pending job. ``every`` asks for every pending job once instead (the last look at the deadline, so that a
+    timeout names only the jobs still running). Returns the ``(key, job_id, status)`` of the jobs that ended,
+    statuses in lower case.
     """
     ended = []
-    while pending:
-        key, job_id = pending[0]
+    for item in list(pending):
+        key, job_id = item
         status = (get_job_status(job_id) or "").lower()
         if status not in (JOB_SUCCEEDED, JOB_FAILED):
+            if every:
+                continue
             break
-        pending.pop(0)
+        pending.remove(item)
         ended.append((key, job_id, status))
     return ended
 

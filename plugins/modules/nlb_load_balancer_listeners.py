@@ -610,9 +610,14 @@ class LoadBalancerListeners:
         """Poll the jobs of the writes in ``sent`` together until each succeeded or failed; return the failures."""
         pending = [(step, job_id) for step, job_id in sent if job_id]
         failures = []
+        asked = []  # the job of the last GetJobStatus call, named if that call fails
 
-        def fetch():
-            for step, job_id, status in poll_jobs_round(pending, self.api.get_job_status):
+        def get_job_status(job_id):
+            asked[:] = [job_id]
+            return self.api.get_job_status(job_id)
+
+        def fetch(every=False):
+            for step, job_id, status in poll_jobs_round(pending, get_job_status, every):
                 if status == JOB_FAILED:
                     progress.applied.remove(step["record"])
                     failures.append((step, {"code": None, "message": "job %s failed" % job_id, "request_id": None},
@@ -621,8 +626,11 @@ class LoadBalancerListeners:
 
         try:
             done, dummy = poll(fetch, lambda left: left == 0, deadline, **JOB_POLL)
+            if not done:
+                # the rounds stop at the oldest running job: ask for each later one too before naming it as pending
+                done = fetch(every=True) == 0
         except AlicloudApiError as error:
-            step, job_id = pending[0]
+            step, job_id = [item for item in pending if item[1] == asked[0]][0]
             return failures + [(None, error.to_dict(), "reading the status of job %s (%s) failed" % (job_id, describe_step(step)),
                                 error)]
         if not done:

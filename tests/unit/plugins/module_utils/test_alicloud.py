@@ -323,6 +323,20 @@ def test_poll_jobs_round_asks_for_the_oldest_job_first_and_stops_at_one_still_ru
     assert asked == ["job-1", "job-2", "job-3", "job-3", "job-4"]
 
 
+def test_poll_jobs_round_every_asks_for_each_pending_job_once():
+    answers = {"job-1": "Processing", "job-2": "Succeeded", "job-3": "Running", "job-4": "Failed"}
+    asked = []
+
+    def get_job_status(job_id):
+        asked.append(job_id)
+        return answers[job_id]
+
+    pending = [("a", "job-1"), ("b", "job-2"), ("c", "job-3"), ("d", "job-4")]
+    assert _alicloud.poll_jobs_round(pending, get_job_status, every=True) == [("b", "job-2", "succeeded"), ("d", "job-4", "failed")]
+    assert asked == ["job-1", "job-2", "job-3", "job-4"]
+    assert pending == [("a", "job-1"), ("c", "job-3")]
+
+
 def test_poll_stops_at_the_deadline():
     time_ = FakeTime()
     done, last = _alicloud.poll(lambda: "Processing", lambda status: False, time_.now + 4,

@@ -266,6 +266,47 @@ def test_a_failed_job_is_reported_and_not_counted_as_applied(nlb, capsys):
     assert result["msg"] == "Job job-2 (create listeners[1] (TCP:8080)) failed, after the service applied 1 write (update TCP 80 (lsn-demo@80))"
 
 
+def job_answers(nlb, monkeypatch, answers):
+    """GetJobStatus answers per job: ``answers[job_id]``, a list whose last item repeats."""
+    def get_job_status(request):
+        statuses = answers[request["JobId"]]
+        return {"Status": statuses.pop(0) if len(statuses) > 1 else statuses[0], "RequestId": "REQ-JOB"}
+    monkeypatch.setattr(nlb, "get_job_status", get_job_status)
+
+
+def test_a_timeout_names_only_the_jobs_still_running_after_a_last_look_at_every_job(nlb, capsys, monkeypatch):
+    # job-1 never ends; job-2 failed and job-3 succeeded, but the rounds never got past job-1
+    job_answers(nlb, monkeypatch, {"job-1": ["Processing"], "job-2": ["Failed"], "job-3": ["Succeeded"]})
+    clock = iter(range(0, 10000, 7))
+    monkeypatch.setattr(_alicloud.time, "monotonic", lambda: next(clock))
+    result = run(capsys, listeners=[tcp(80, cps=5), tcp(8080, server_group_id="sgp-tcp"), tcp(8081, server_group_id="sgp-tcp")],
+                 wait_timeout=10)
+    assert result["failed"] is True and result["changed"] is True
+    polled = [request["JobId"] for operation, request in nlb.calls if operation == "get_job_status"]
+    # the rounds ask for job-1 only; the last look at the deadline asks for each job once
+    assert polled[-3:] == ["job-1", "job-2", "job-3"] and set(polled[:-3]) == {"job-1"}
+    assert "timed out after 10 seconds waiting for jobs job-1 (update listeners[0] (TCP:80));" in result["msg"]
+    assert "job-3" not in result["msg"]
+    assert "Job job-2 (create listeners[1] (TCP:8080)) failed" in result["msg"]
+    assert [(record["action"], record.get("error", {}).get("message")) for record in result["plan"]] == [
+        ("update", None), ("create", None), ("create", "job job-2 failed")]
+
+
+def test_a_job_status_error_in_the_last_look_names_the_job_asked_for(nlb, capsys, monkeypatch):
+    # job-1 never ends, so the last look at the deadline asks for job-2, whose status cannot be read
+    def get_job_status(request):
+        if request["JobId"] == "job-2":
+            raise api_error("ResourceNotFound.JobId", "The specified resource of JobId is not found.", 404)
+        return {"Status": "Processing", "RequestId": "REQ-JOB"}
+    monkeypatch.setattr(nlb, "get_job_status", get_job_status)
+    clock = iter(range(0, 10000, 7))
+    monkeypatch.setattr(_alicloud.time, "monotonic", lambda: next(clock))
+    result = run(capsys, listeners=[tcp(80, cps=5), tcp(8080, server_group_id="sgp-tcp")], wait_timeout=10)
+    assert result["failed"] is True and result["changed"] is True
+    assert "reading the status of job job-2 (create listeners[1] (TCP:8080)) failed" in result["msg"]
+    assert result["error"]["code"] == "ResourceNotFound.JobId"
+
+
 def test_throttling_is_retried_with_the_same_token(nlb, capsys):
     nlb.failures["create_listener"] = [api_error("Throttling", "Request was denied due to request throttling.")]
     result = run(capsys, listeners=[tcp(8080, server_group_id="sgp-tcp")])
