@@ -303,37 +303,38 @@ def test_poll_keeps_the_first_delay_for_the_steady_seconds_then_doubles():
     assert time_.sleeps == [0.25] * 8 + [0.5, 1.0, 2.0, 2.5]
 
 
+FOUR_JOBS = [("a", "job-1"), ("b", "job-2"), ("c", "job-3"), ("d", "job-4")]
+
+
+def job_statuses(answers):
+    """A GetJobStatus stand-in answering ``answers[job_id]``; ``.asked`` lists the jobs asked for, in order."""
+    def get_job_status(job_id):
+        get_job_status.asked.append(job_id)
+        return answers[job_id]
+    get_job_status.asked = []
+    return get_job_status
+
+
 def test_poll_jobs_round_asks_for_the_oldest_job_first_and_stops_at_one_still_running():
     answers = {"job-1": "Succeeded", "job-2": "failed", "job-3": "Processing", "job-4": "Succeeded"}
-    asked = []
-
-    def get_job_status(job_id):
-        asked.append(job_id)
-        return answers[job_id]
-
-    pending = [("a", "job-1"), ("b", "job-2"), ("c", "job-3"), ("d", "job-4")]
+    get_job_status = job_statuses(answers)
+    pending = list(FOUR_JOBS)
     assert _alicloud.poll_jobs_round(pending, get_job_status) == [("a", "job-1", "succeeded"), ("b", "job-2", "failed")]
     # job-4 ended too, but it is asked for only once job-3, sent before it, has ended
-    assert asked == ["job-1", "job-2", "job-3"]
+    assert get_job_status.asked == ["job-1", "job-2", "job-3"]
     assert pending == [("c", "job-3"), ("d", "job-4")]
     answers["job-3"] = "Succeeded"
     assert _alicloud.poll_jobs_round(pending, get_job_status) == [("c", "job-3", "succeeded"), ("d", "job-4", "succeeded")]
     assert pending == []
     assert _alicloud.poll_jobs_round(pending, get_job_status) == []
-    assert asked == ["job-1", "job-2", "job-3", "job-3", "job-4"]
+    assert get_job_status.asked == ["job-1", "job-2", "job-3", "job-3", "job-4"]
 
 
 def test_poll_jobs_round_every_asks_for_each_pending_job_once():
-    answers = {"job-1": "Processing", "job-2": "Succeeded", "job-3": "Running", "job-4": "Failed"}
-    asked = []
-
-    def get_job_status(job_id):
-        asked.append(job_id)
-        return answers[job_id]
-
-    pending = [("a", "job-1"), ("b", "job-2"), ("c", "job-3"), ("d", "job-4")]
+    get_job_status = job_statuses({"job-1": "Processing", "job-2": "Succeeded", "job-3": "Running", "job-4": "Failed"})
+    pending = list(FOUR_JOBS)
     assert _alicloud.poll_jobs_round(pending, get_job_status, every=True) == [("b", "job-2", "succeeded"), ("d", "job-4", "failed")]
-    assert asked == ["job-1", "job-2", "job-3", "job-4"]
+    assert get_job_status.asked == ["job-1", "job-2", "job-3", "job-4"]
     assert pending == [("a", "job-1"), ("c", "job-3")]
 
 
