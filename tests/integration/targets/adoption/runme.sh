@@ -14,10 +14,9 @@ root=$(cd ../../../.. && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# shellcheck source=../setup_emulator/files/plain_output.sh
+source ../setup_emulator/files/plain_output.sh
 export ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan
-export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default
-export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-unset MULTICLOUD_PLAN_JSON MULTICLOUD_PLAN_MARKDOWN MULTICLOUD_PLAN_SHOW_UNCHANGED MULTICLOUD_PLAN_DISPLAY
 # Credentials and endpoints as a user gives them (docs/testing-with-emulators.md); the playbooks name neither.
 eval "$(python - <<'PY'
 import json, os, shlex

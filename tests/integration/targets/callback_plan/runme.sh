@@ -15,10 +15,9 @@ cd "$(dirname "$0")"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# shellcheck source=../setup_emulator/files/plain_output.sh
+source ../setup_emulator/files/plain_output.sh
 export ANSIBLE_CALLBACKS_ENABLED=multicloud.listeners.plan
-export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default
-export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-unset MULTICLOUD_PLAN_JSON MULTICLOUD_PLAN_MARKDOWN MULTICLOUD_PLAN_SHOW_UNCHANGED MULTICLOUD_PLAN_DISPLAY
 
 # run PHASE PLAYBOOK [ansible-playbook options]: the output goes to $out/PHASE.log (and is shown)
 run() {

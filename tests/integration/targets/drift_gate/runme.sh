@@ -15,9 +15,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 tool=../../../../tools/drift_check.py
 
-export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default
-export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-unset ANSIBLE_CALLBACKS_ENABLED MULTICLOUD_PLAN_JSON MULTICLOUD_PLAN_MARKDOWN MULTICLOUD_PLAN_SHOW_UNCHANGED MULTICLOUD_PLAN_DISPLAY
+# shellcheck source=../setup_emulator/files/plain_output.sh
+source ../setup_emulator/files/plain_output.sh
 
 playbook() {  # playbook PLAYBOOK [options]: an ordinary run that must succeed
   echo "== ansible-playbook $*"
