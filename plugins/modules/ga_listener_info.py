@@ -41,7 +41,7 @@ options:
     type: str
     choices: [none, non_default, all]
     default: none
-    version_added: 0.4.0
+    version_added: 0.3.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
